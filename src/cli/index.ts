@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `gatehouse <command>`: the operator's CLI; each command lives in its own file and uses the server's loaders.
+import { ConfigError } from '../config/errors.js';
+import { CliError, type Command } from './command.js';
+import { devDbCommand } from './dev-db.js';
+import { configCheckCommand } from './config-check.js';
+
+const COMMANDS: Command[] = [devDbCommand, configCheckCommand];
+
+function usage(): string {
+  return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join('\n');
+}
+
+async function run(argv: string[]): Promise<number> {
+  const command = COMMANDS.find((candidate) => {
+    const words = candidate.name.split(' ');
+    return words.every((word, index) => argv[index] === word);
+  });
+  if (!command) {
+    process.stderr.write(`${argv.length ? `gatehouse: unknown command "${argv.join(' ')}"\n\n` : ''}${usage()}\n`);
+    return argv.length && !['help', '--help', '-h'].includes(argv[0]!) ? 64 : 0;
+  }
+  return command.run(argv.slice(command.name.split(' ').length), { env: process.env, stdin: process.stdin, stdout: process.stdout });
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`${problem}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`gatehouse: ${error.message}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  },
+);

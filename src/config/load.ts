@@ -1,0 +1,162 @@
+// Reads config/gatehouse.yaml (or GATEHOUSE_CONFIG), resolves ${ENV} refs and env overrides, validates, freezes.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type GatehouseConfig } from './schema.js';
+import { ConfigError } from './errors.js';
+import { resolveEnvRefs, type KeyPath } from './env-refs.js';
+
+export const DEFAULT_CONFIG_FILE = 'config/gatehouse.yaml';
+
+export interface LoadedConfig extends GatehouseConfig {
+  /** The issuer after defaults: the explicit value, or http://localhost:<port> for development. */
+  readonly issuer: string;
+  /** The file the config came from, for messages and for resolving relative paths. */
+  readonly file: string;
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+  return path.resolve(cwd, env.GATEHOUSE_CONFIG || DEFAULT_CONFIG_FILE);
+}
+
+export function formatPath(keyPath: readonly PropertyKey[]): string {
+  return keyPath.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** Loads and validates the config; throws ConfigError listing every problem as `file:line: key.path: message`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<LoadedConfig> {
+  const file = configFilePath(env, cwd);
+  const relative = path.relative(cwd, file);
+  const shown = relative && !relative.startsWith('..') ? relative : file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError([`${shown}: ${reason} (expected a YAML config file; set GATEHOUSE_CONFIG to use another path)`]);
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => `${shown}:${lineCounter.linePos(error.pos[0]).line}: YAML syntax error: ${error.message.split('\n')[0]}`),
+    );
+  }
+  const raw = doc.contents === null ? {} : doc.toJS();
+  if (!isMap(doc.contents) && doc.contents !== null) {
+    throw new ConfigError([`${shown}:1: the file must be a mapping of keys (expected e.g. "issuer: https://id.example.com")`]);
+  }
+
+  const problems: string[] = [];
+  const where = (keyPath: KeyPath) => `${shown}:${lineOf(doc, lineCounter, keyPath)}`;
+  const resolved = resolveEnvRefs(raw, env);
+  for (const { path: at, name } of resolved.unset)
+    problems.push(`${where(at)}: ${formatPath(at)}: environment variable ${name} is not set (expected it to be set, or a default as \${${name}:-value})`);
+
+  const input = applyEnvOverrides(resolved.value as Record<string, unknown>, env, problems);
+  const result = configSchema.safeParse(input, { reportInput: true });
+  if (!result.success) {
+    // A field whose ${VAR} is unset already has its problem; the empty stand-in would only add noise.
+    const unsetPaths = new Set(resolved.unset.map((ref) => formatPath(ref.path)));
+    for (const issue of result.error.issues.filter((candidate) => !unsetPaths.has(formatPath(candidate.path as KeyPath))))
+      for (const { at, text } of describeIssue(issue.path as KeyPath, issue, input)) problems.push(`${where(at)}: ${text}`);
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+
+  const config = result.data;
+  const issuer = (config.issuer ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+  return deepFreeze({ ...config, issuer, file });
+}
+
+function applyEnvOverrides(input: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]) {
+  const out: Record<string, unknown> = { ...input };
+  if (env.PORT) {
+    if (/^\d+$/.test(env.PORT)) out.port = Number(env.PORT);
+    else problems.push(`env PORT: port: not a number: ${JSON.stringify(env.PORT)} (expected an integer 0-65535)`);
+  }
+  if (env.ISSUER) out.issuer = env.ISSUER;
+  if (env.MONGODB_URI) out.mongodb = { ...(out.mongodb as object | undefined), uri: env.MONGODB_URI };
+  return out;
+}
+
+function describeIssue(at: KeyPath, issue: z.core.$ZodIssue, input: unknown): { at: KeyPath; text: string }[] {
+  const client = clientLabel(at, input);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({
+        at: [...at, key],
+        text: `${formatPath([...at, key])}${client}: unknown key (expected one of: ${acceptedKeys(at).join(', ')})`,
+      }));
+    case 'invalid_type': {
+      const got = issue.input === undefined ? 'required' : `wrong type ${typeName(issue.input)}`;
+      return [{ at, text: `${formatPath(at)}${client}: ${got} (expected ${issue.expected})` }];
+    }
+    case 'invalid_value':
+      return [{ at, text: `${formatPath(at)}${client}: ${issue.message.replace(/^Invalid option: /, 'invalid value; ')}` }];
+    default:
+      return [{ at, text: `${formatPath(at)}${client}: ${issue.message}` }];
+  }
+}
+
+/** Names the client an issue belongs to, since admins think in client_ids, not list indexes. */
+function clientLabel(at: KeyPath, input: unknown): string {
+  if (at[0] !== 'clients' || typeof at[1] !== 'number') return '';
+  const entry = (input as { clients?: unknown[] }).clients?.[at[1]] as { client_id?: unknown } | undefined;
+  return typeof entry?.client_id === 'string' ? ` (client "${entry.client_id}")` : '';
+}
+
+interface SchemaDef {
+  type: string;
+  innerType?: SchemaNode;
+  in?: SchemaNode;
+  shape?: Record<string, SchemaNode>;
+  element?: SchemaNode;
+}
+interface SchemaNode {
+  def: SchemaDef;
+}
+
+/** The keys the schema accepts at a path, read from the schema itself so the message never goes stale. */
+function acceptedKeys(at: KeyPath): string[] {
+  let node = unwrap(configSchema as unknown as SchemaNode);
+  for (const key of at) {
+    const next = typeof key === 'string' ? node.def.shape?.[key] : node.def.element;
+    if (!next) return [];
+    node = unwrap(next);
+  }
+  return Object.keys(node.def.shape ?? {});
+}
+
+function unwrap(node: SchemaNode): SchemaNode {
+  let current = node;
+  while (current.def.innerType || current.def.in) current = (current.def.innerType ?? current.def.in)!;
+  return current;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'list';
+  return typeof value === 'object' ? 'mapping' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function lineOf(doc: Document, lineCounter: LineCounter, at: KeyPath): number {
+  // The deepest node that exists on the path: a missing key is reported on its parent's line.
+  for (let depth = at.length; depth > 0; depth--) {
+    const node = doc.getIn(at.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return 1;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

@@ -1,0 +1,125 @@
+// The one schema of config/gatehouse.yaml: types, defaults and a description for every key.
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'invalid URL (expected an absolute http:// or https:// URL)' });
+
+const redirectUri = z
+  .url({ error: 'invalid URL (expected an absolute URL such as https://app.example.com/callback)' })
+  .refine((value) => !value.includes('#'), 'a redirect URI must not contain a fragment (expected no "#…")');
+
+export const duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), 'invalid duration (expected e.g. "90s", "15m", "12h", "14d", "2w")')
+  .transform(parseDuration);
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+
+const clientSchema = z
+  .strictObject({
+    client_id: z
+      .string()
+      .regex(/^[A-Za-z0-9._~-]+$/, 'invalid client_id (expected letters, digits and . _ ~ - only)')
+      .describe('Unique client identifier (RFC 7591 client_id).'),
+    client_secret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Shared secret for client_secret_basic / client_secret_post; write "${ENV_NAME}" to keep it out of the file.'),
+    client_name: z.string().min(1).optional().describe('Name shown to users on the consent page.'),
+    redirect_uris: z.array(redirectUri).min(1).describe('Exact redirect URIs the client may use (RFC 7591).'),
+    post_logout_redirect_uris: z
+      .array(redirectUri)
+      .default([])
+      .describe('Where end_session may send the user back to after logout.'),
+    grant_types: z
+      .array(z.enum(GRANT_TYPES))
+      .min(1)
+      .default(['authorization_code'])
+      .describe('Grants the client may use: authorization_code and optionally refresh_token.'),
+    response_types: z
+      .array(z.literal('code', { error: 'unsupported response type (expected "code"; implicit and hybrid flows are disabled)' }))
+      .default(['code'])
+      .describe('Only "code" is supported: no implicit, no hybrid.'),
+    token_endpoint_auth_method: z
+      .enum(AUTH_METHODS)
+      .default('client_secret_basic')
+      .describe('How the client authenticates at the token endpoint; "none" makes it a public client (PKCE only).'),
+    scope: z
+      .string()
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'invalid scope (expected space-separated scope names)')
+      .default('openid profile email offline_access')
+      .describe('Space-separated scopes the client may request; others are dropped from requests.'),
+    jwks_uri: httpUrl.optional().describe('URL of the client\'s public keys, for private_key_jwt.'),
+    jwks: z
+      .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
+      .optional()
+      .describe('The client\'s public keys inline, for private_key_jwt.'),
+    first_party: z.boolean().default(false).describe('A client you operate yourself: the consent page is skipped.'),
+    require_pkce: z
+      .boolean()
+      .default(true)
+      .describe('PKCE S256 is required for every client. Set false only for a legacy confidential client or the OpenID certification suite (Basic profile).'),
+  })
+  // Runs even when a field failed, so every problem of an entry is reported at once; values may be raw input here.
+  .superRefine(checkClient, { when: () => true });
+
+function checkClient(client: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const method = typeof client.token_endpoint_auth_method === 'string' ? client.token_endpoint_auth_method : 'client_secret_basic';
+  const grants = Array.isArray(client.grant_types) ? client.grant_types : [];
+  const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  if (method === 'none' && client.client_secret !== undefined)
+    problem('client_secret', 'a public client (token_endpoint_auth_method: none) must not have a secret (expected no client_secret)');
+  if (method.startsWith('client_secret_') && client.client_secret === undefined)
+    problem('client_secret', `required for ${method} (expected a secret, e.g. "\${WEB_CLIENT_SECRET}")`);
+  if (method === 'private_key_jwt' && !client.jwks && !client.jwks_uri) problem('jwks_uri', 'required for private_key_jwt (expected jwks_uri or jwks)');
+  if (method === 'none' && client.require_pkce === false) problem('require_pkce', 'a public client cannot opt out of PKCE (expected true)');
+  if (grants.includes('refresh_token') && !grants.includes('authorization_code'))
+    problem('grant_types', 'refresh_token needs authorization_code (expected both)');
+}
+
+export const configSchema = z
+  .strictObject({
+    issuer: httpUrl
+      .refine((value) => !/[?#]/.test(value), 'the issuer must not have a query or fragment (expected e.g. https://id.example.com)')
+      .optional()
+      .describe('Public URL of this provider (the "iss" of every token). Env ISSUER overrides. Default: http://localhost:<port>.'),
+    port: z.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on. Env PORT overrides.'),
+    host: z.string().min(1).default('0.0.0.0').describe('Interface to listen on.'),
+    mount_path: z
+      .string()
+      .regex(/^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/, 'invalid path (expected "/" or a path like "/oidc" without a trailing slash)')
+      .default('/')
+      .describe('Path under which the OpenID Connect endpoints are mounted.'),
+    trust_proxy: z
+      .boolean()
+      .default(false)
+      .describe('Trust X-Forwarded-Proto/Host/For from a reverse proxy. Turn on when TLS ends at a proxy in front of Gatehouse.'),
+    mongodb: z
+      .strictObject({
+        uri: z
+          .string()
+          .regex(/^mongodb(\+srv)?:\/\//, 'invalid MongoDB URI (expected mongodb://… or mongodb+srv://…)')
+          .optional()
+          .describe('MongoDB connection string. Env MONGODB_URI overrides. Unset in development: an embedded server is used.'),
+        database: z.string().regex(/^[A-Za-z0-9_-]+$/).default('gatehouse').describe('Database name.'),
+      })
+      .prefault({})
+      .describe('Where everything is stored.'),
+    clients: z.array(clientSchema).default([]).describe('Relying parties allowed to use this provider (RFC 7591 client metadata).'),
+  })
+  .superRefine(
+    (config, ctx) => {
+      const seen = new Set<unknown>();
+      (Array.isArray(config.clients) ? config.clients : []).forEach((client: { client_id?: unknown }, index: number) => {
+        if (seen.has(client?.client_id))
+          ctx.addIssue({ code: 'custom', path: ['clients', index, 'client_id'], message: `duplicate client_id "${String(client.client_id)}" (expected each client_id once)` });
+        seen.add(client?.client_id);
+      });
+    },
+    { when: () => true },
+  );
+
+export type GatehouseConfig = z.output<typeof configSchema>;
+export type ClientConfig = GatehouseConfig['clients'][number];

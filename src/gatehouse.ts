@@ -1,0 +1,78 @@
+// Assembles a running Gatehouse from a validated config: storage → keys → provider → Koa host → listener.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Db, MongoClient } from 'mongodb';
+import type { LoadedConfig } from './config/load.js';
+import type { Logger } from './logger.js';
+import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
+import { connectDatabase } from './storage/connect.js';
+import { createModelIndexes } from './storage/mongo-adapter.js';
+import { ensureSigningKeys, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
+import { createProvider } from './provider/create-provider.js';
+import { createApp } from './app.js';
+
+export interface Gatehouse {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly db: Db;
+  readonly storage: StorageServer;
+  /** Stops accepting, lets in-flight requests finish, then closes MongoDB and any embedded server. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: LoadedConfig;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) {
+  const storage = await selectStorageServer({ uri: config.mongodb.uri, production: env.NODE_ENV === 'production', env });
+  try {
+    const { client, db } = await connectDatabase(storage.uri, config.mongodb.database);
+    return { storage, client, db };
+  } catch (error) {
+    await storage.stop();
+    throw error;
+  }
+}
+
+export async function startGatehouse({ config, env, logger }: StartOptions): Promise<Gatehouse> {
+  const { storage, client, db } = await openStorage(config, env);
+  logger.info({ storage: storage.kind }, `storage: ${storage.description}`);
+  if (storage.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
+  await createModelIndexes(db);
+  await ensureSigningKeys(db);
+  const provider = createProvider({ config, db, jwks: await loadSigningJwks(db), cookieKeys: await loadCookieKeys(db) });
+  const app = createApp({ config, provider, db, logger });
+
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    server,
+    db,
+    storage,
+    close: () => closeAll(server, client, storage),
+  };
+}
+
+/** In-flight requests get this long to finish before their connections are cut, keeping exit under 10 s. */
+const DRAIN_MS = 8000;
+
+async function closeAll(server: Server, client: MongoClient, storage: StorageServer): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // close() waits for in-flight requests; keep-alive sockets that go idle would otherwise hold it open.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  server.closeIdleConnections();
+  await closed;
+  clearInterval(idleSweep);
+  clearTimeout(deadline);
+  await client.close();
+  await storage.stop();
+}

@@ -1,0 +1,75 @@
+// Decides once, at start, which MongoDB server the driver talks to: MONGODB_URI, embedded mongod, or the wire server.
+import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
+import { WireServer } from '../mongo-wire/server.js';
+
+export type StorageKind = 'mongodb' | 'mongodb-memory-server' | 'wire-server';
+
+export interface StorageServer {
+  readonly kind: StorageKind;
+  /** The connection string to hand to MongoClient; may hold credentials, so never log it unredacted. */
+  readonly uri: string;
+  /** One line for the start-up log saying what holds the data. */
+  readonly description: string;
+  /** Stops a server we started ourselves; a no-op for an external MONGODB_URI. */
+  stop(): Promise<void>;
+}
+
+export class StorageSelectionError extends Error {
+  override name = 'StorageSelectionError';
+}
+
+export interface SelectOptions {
+  /** The MongoDB URI from config or env, when one is set. */
+  uri?: string;
+  production: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function selectStorageServer({ uri, production, env }: SelectOptions): Promise<StorageServer> {
+  if (uri) return { kind: 'mongodb', uri, description: `MongoDB at ${redactUri(uri)}`, stop: async () => {} };
+  if (production)
+    throw new StorageSelectionError(
+      'NODE_ENV=production requires a MongoDB server: set MONGODB_URI (e.g. MONGODB_URI=mongodb://db.internal:27017/?replicaSet=rs0) or mongodb.uri in the config file',
+    );
+  return (await startEmbeddedMongod(env)) ?? (await startWireServer());
+}
+
+async function startEmbeddedMongod(env: NodeJS.ProcessEnv): Promise<StorageServer | undefined> {
+  // mongodb-memory-server reads its settings from process.env; without a cap it retries a failing download
+  // for seconds on every start, so an offline machine would pay that each time before falling back.
+  if (env.MONGOMS_MAX_RETRIES === undefined) process.env.MONGOMS_MAX_RETRIES = '0';
+  try {
+    // Locating (or downloading) the binary first keeps a missing mongod quiet; create() would warn loudly.
+    await MongoBinary.getPath();
+  } catch {
+    return undefined;
+  }
+  try {
+    const mongod = await MongoMemoryServer.create();
+    return {
+      kind: 'mongodb-memory-server',
+      uri: mongod.getUri(),
+      description: `embedded mongod (mongodb-memory-server) at ${mongod.getUri()}, data in a temporary directory, lost on exit`,
+      stop: async () => {
+        await mongod.stop();
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function startWireServer(): Promise<StorageServer> {
+  const server = await WireServer.start();
+  return {
+    kind: 'wire-server',
+    uri: server.uri(),
+    description: `in-process MongoDB wire-protocol server at ${server.uri()} (no mongod found): data is in memory and lost on exit`,
+    stop: () => server.stop(),
+  };
+}
+
+/** The URI with any password replaced, safe for logs and error messages. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

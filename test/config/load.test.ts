@@ -1,0 +1,124 @@
+// Config loading: every problem reported together as `file:line: key.path: message (expected …)`.
+import { describe, it, expect } from '@jest/globals';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { writeConfigFile } from '../helpers/harness.js';
+
+function problemsOf(yaml: string, env: NodeJS.ProcessEnv = {}): readonly string[] {
+  const file = writeConfigFile(yaml);
+  let caught: unknown;
+  try {
+    loadConfig({ GATEHOUSE_CONFIG: file, ...env });
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  return (caught as ConfigError).problems;
+}
+
+const client = (extra = '') => `clients:
+  - client_id: web
+    client_secret: "s3cret-s3cret-s3cret-s3cret-s3cret"
+    redirect_uris: [https://app.example.com/cb]
+${extra}`;
+
+describe('loadConfig', () => {
+  it('applies schema defaults and derives the development issuer', () => {
+    const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('port: 4100\n') });
+    expect(config).toMatchObject({ port: 4100, issuer: 'http://localhost:4100', mount_path: '/', clients: [], mongodb: { database: 'gatehouse' } });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.mongodb)).toBe(true);
+  });
+
+  it('fills client defaults with RFC 7591 names', () => {
+    const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile(client()) });
+    expect(config.clients[0]).toMatchObject({
+      client_id: 'web',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      require_pkce: true,
+      first_party: false,
+    });
+  });
+
+  it('lets PORT, ISSUER and MONGODB_URI override the file', () => {
+    const file = writeConfigFile('port: 3000\nissuer: https://file.example.com\n');
+    const config = loadConfig({ GATEHOUSE_CONFIG: file, PORT: '4555', ISSUER: 'https://env.example.com', MONGODB_URI: 'mongodb://db:27017' });
+    expect(config).toMatchObject({ port: 4555, issuer: 'https://env.example.com', mongodb: { uri: 'mongodb://db:27017' } });
+  });
+
+  it('resolves ${VAR} references and ${VAR:-default}', () => {
+    const yaml = client().replace('"s3cret-s3cret-s3cret-s3cret-s3cret"', '"${WEB_SECRET}"') + 'mongodb:\n  database: ${DB_NAME:-fallback}\n';
+    const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile(yaml), WEB_SECRET: 'from-the-environment-0123456789' });
+    expect(config.clients[0]!.client_secret).toBe('from-the-environment-0123456789');
+    expect(config.mongodb.database).toBe('fallback');
+  });
+
+  it('reports a missing file with the path and what to do', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ GATEHOUSE_CONFIG: '/nonexistent/gatehouse.yaml' });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ConfigError).problems).toEqual([
+      expect.stringMatching(/^\/nonexistent\/gatehouse\.yaml: file not found \(expected a YAML config file; set GATEHOUSE_CONFIG/),
+    ]);
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    const problems = problemsOf('port: 3000\nmongodb:\n  database: [unclosed\n');
+    expect(problems[0]).toMatch(/gatehouse\.yaml:\d+: YAML syntax error: /);
+  });
+
+  it('reports an unknown key with its line and the accepted keys', () => {
+    const problems = problemsOf('port: 3000\nmongodb:\n  databse: x\n');
+    expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:3: mongodb\.databse: unknown key \(expected one of: uri, database\)$/)]);
+  });
+
+  it('reports a wrong type with the key path, what it got and what it expected', () => {
+    const problems = problemsOf('port: "three thousand"\n');
+    expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:1: port: wrong type string "three thousand" \(expected number\)$/)]);
+  });
+
+  it('reports an invalid URL naming the client and field', () => {
+    const problems = problemsOf(client().replace('https://app.example.com/cb', 'not a url'));
+    expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:4: clients\[0\]\.redirect_uris\[0\] \(client "web"\): invalid URL \(expected an absolute URL/)]);
+  });
+
+  it('reports an unset ${VAR} naming the key path and the variable', () => {
+    const problems = problemsOf(client().replace('"s3cret-s3cret-s3cret-s3cret-s3cret"', '"${MISSING_SECRET}"'));
+    expect(problems).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:3: clients\[0\]\.client_secret: environment variable MISSING_SECRET is not set/),
+    ]);
+  });
+
+  it('rejects client entries that cannot work, naming client_id and field', () => {
+    const problems = problemsOf(`clients:
+  - client_id: spa
+    token_endpoint_auth_method: none
+    client_secret: oops
+    redirect_uris: [https://spa.example.com/cb]
+    grant_types: [implicit]
+  - client_id: spa
+    redirect_uris: [https://other.example.com/cb]
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/:6: clients\[0\]\.grant_types\[0\] \(client "spa"\): invalid value; expected one of "authorization_code"\|"refresh_token"/),
+        expect.stringMatching(/:4: clients\[0\]\.client_secret \(client "spa"\): a public client .* must not have a secret/),
+        expect.stringMatching(/:7: clients\[1\]\.client_secret \(client "spa"\): required for client_secret_basic/),
+        expect.stringMatching(/:7: clients\[1\]\.client_id \(client "spa"\): duplicate client_id "spa"/),
+      ]),
+    );
+  });
+
+  it('lists every problem together', () => {
+    const problems = problemsOf('port: -1\nissuer: ftp://nope\nextra: 1\n');
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/:1: port: /);
+    expect(problems.join('\n')).toMatch(/:2: issuer: invalid URL/);
+    expect(problems.join('\n')).toMatch(/:3: extra: unknown key/);
+  });
+});

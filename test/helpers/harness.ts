@@ -1,0 +1,41 @@
+// Starts a real Gatehouse on a random port from a YAML config written for the test.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/logger.js';
+import { startGatehouse, type Gatehouse } from '../../src/gatehouse.js';
+
+export function writeConfigFile(yaml: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-test-'));
+  const file = path.join(dir, 'gatehouse.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+/** A port that was free a moment ago, so the issuer URL can name it before Gatehouse listens. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface HarnessOptions {
+  mongoUri: string;
+  dbName: string;
+  /** Extra YAML appended to the base config (clients, ttl, …). */
+  yaml?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startTestGatehouse({ mongoUri, dbName, yaml = '', port, env = {} }: HarnessOptions): Promise<Gatehouse> {
+  const listenPort = port ?? (await freePort());
+  const file = writeConfigFile(`port: ${listenPort}\nhost: 127.0.0.1\nmongodb:\n  database: ${dbName}\n${yaml}`);
+  const fullEnv = { ...env, GATEHOUSE_CONFIG: file, MONGODB_URI: mongoUri };
+  const config = loadConfig(fullEnv);
+  return startGatehouse({ config, env: fullEnv, logger: createLogger({ level: 'silent' }) });
+}

@@ -1,0 +1,81 @@
+// The server process as an admin meets it: exit codes, start-up lines, refusal in production, clean SIGTERM.
+import { describe, it, expect } from '@jest/globals';
+import { writeConfigFile, freePort } from '../helpers/harness.js';
+import { runProcess, startProcess } from '../helpers/run-process.js';
+
+describe('gatehouse server process', () => {
+  it('exits 2 listing config problems as file:line: key.path without a stack trace', async () => {
+    const file = writeConfigFile('port: 3000\nmongodb:\n  databse: x\nclients:\n  - client_id: web\n    redirect_uris: [nope]\n');
+    const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: file });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/gatehouse\.yaml:3: mongodb\.databse: unknown key/);
+    expect(result.stderr).toMatch(/gatehouse\.yaml:6: clients\[0\]\.redirect_uris\[0\] \(client "web"\): invalid URL/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to start in production without MONGODB_URI, saying what to set', async () => {
+    const file = writeConfigFile('port: 3000\n');
+    const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: file, NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/NODE_ENV=production requires a MongoDB server: set MONGODB_URI/);
+  });
+
+  it('fails within 10 s with a clear error when MONGODB_URI is unreachable', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const result = await runProcess('dist/main.js', [], {
+      GATEHOUSE_CONFIG: writeConfigFile('port: 0\n'),
+      MONGODB_URI: `mongodb://user:hunter2@127.0.0.1:${port}/`,
+    });
+    expect(result.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.stderr).toMatch(new RegExp(`cannot reach MongoDB at mongodb://user:\\*\\*\\*@127\\.0\\.0\\.1:${port}/`));
+    expect(result.stderr + result.stdout).not.toContain('hunter2');
+  });
+
+  it('starts with embedded storage, prints issuer and storage, serves discovery, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const server = startProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile(`port: ${port}\n`), PORT: String(port) });
+    try {
+      await server.waitFor(/Gatehouse is serving/);
+      const { stdout } = server.output();
+      expect(stdout).toContain(`http://localhost:${port}`);
+      expect(stdout).toMatch(/"storage":"(wire-server|mongodb-memory-server)"/);
+      const discovery = (await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json()) as { issuer: string };
+      expect(discovery.issuer).toBe(`http://localhost:${port}`);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    const result = await server.exited;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/shutting down/);
+  });
+
+  it('finishes an in-flight request before exiting on SIGTERM', async () => {
+    const port = await freePort();
+    const server = startProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile(`port: ${port}\n`) });
+    await server.waitFor(/Gatehouse is serving/);
+    // A request whose body is still arriving when the signal lands must still get its full answer.
+    const { request } = await import('node:http');
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/token', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('grant_type=authorization_code');
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        setTimeout(() => req.end('&code=x'), 300);
+      }, 100);
+    });
+    const answered = await response;
+    expect(answered.status).toBe(400);
+    expect(JSON.parse(answered.body)).toHaveProperty('error');
+    expect((await server.exited).code).toBe(0);
+  });
+});
