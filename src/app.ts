@@ -1,4 +1,4 @@
-// The Koa host: health routes, the mounted oidc-provider, and a 404 for everything else.
+// The Koa host: request ids, security headers, error page, health, pages, the mounted oidc-provider, 404.
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Router from '@koa/router';
@@ -6,31 +6,44 @@ import type Provider from 'oidc-provider';
 import type { Db } from 'mongodb';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logger.js';
+import type { Render } from './views/render.js';
 import { addHealthRoutes } from './http/health.js';
+import { addAssetRoutes } from './http/assets.js';
+import { requestContext } from './http/request-context.js';
+import { errorPage, notFound } from './http/error-page.js';
+import { securityHeaders } from './http/security-headers.js';
+import { mountPrefix } from './provider/create-provider.js';
 
 export interface AppDeps {
   config: LoadedConfig;
   provider: Provider;
   db: Db;
   logger: Logger;
+  render: Render;
+  production: boolean;
+  /** The provider's cookie keys: koa-mount runs oidc-provider on the host's context, so the host must sign alike. */
+  cookieKeys: string[];
+  /** Routers for pages served beside the provider (interactions, the development demo). */
+  pages: Router[];
 }
 
-export function createApp({ config, provider, db, logger }: AppDeps): Koa {
+export function createApp({ config, provider, db, logger, render, production, cookieKeys, pages }: AppDeps): Koa {
   const app = new Koa();
+  app.keys = cookieKeys;
   app.proxy = config.trust_proxy;
   app.silent = true;
-  app.on('error', (error: Error & { status?: number; expose?: boolean }) => {
-    if (!error.status || error.status >= 500) logger.error({ err: { name: error.name, message: error.message } }, 'request failed');
-  });
+
+  app.use(requestContext(logger, config.trust_proxy));
+  app.use(securityHeaders({ hsts: production && config.issuer.startsWith('https:') }));
+  app.use(errorPage(render, logger));
 
   const router = new Router();
   addHealthRoutes(router, db);
+  addAssetRoutes(router, mountPrefix(config.mount_path));
   app.use(router.routes());
+  for (const page of pages) app.use(page.routes()).use(page.allowedMethods());
   app.use(mount(config.mount_path, provider));
   // oidc-provider has no catch-all: anything it did not answer ends here.
-  app.use((ctx) => {
-    ctx.status = 404;
-    ctx.body = { error: 'not_found', error_description: 'no such endpoint' };
-  });
+  app.use(notFound(render));
   return app;
 }

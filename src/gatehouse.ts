@@ -1,4 +1,4 @@
-// Assembles a running Gatehouse from a validated config: storage → keys → provider → Koa host → listener.
+// Assembles a running Gatehouse from a validated config: storage → keys → accounts → provider → Koa host → listener.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,14 @@ import { selectStorageServer, type StorageServer } from './storage/storage-serve
 import { connectDatabase } from './storage/connect.js';
 import { createModelIndexes } from './storage/mongo-adapter.js';
 import { ensureSigningKeys, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
-import { createProvider } from './provider/create-provider.js';
+import { AccountStore } from './accounts/account-store.js';
+import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
+import { createProvider, mountPrefix } from './provider/create-provider.js';
+import { scopeClaims } from './provider/scopes.js';
+import { createInteractionRouter } from './interactions/routes.js';
+import { createRenderer } from './views/render.js';
+import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, seedDemo } from './demo/seed.js';
+import { createDemoRouter } from './demo/routes.js';
 import { createApp } from './app.js';
 
 export interface Gatehouse {
@@ -40,13 +47,38 @@ export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) 
 }
 
 export async function startGatehouse({ config, env, logger }: StartOptions): Promise<Gatehouse> {
+  const production = env.NODE_ENV === 'production';
   const { storage, client, db } = await openStorage(config, env);
   logger.info({ storage: storage.kind }, `storage: ${storage.description}`);
   if (storage.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
   await createModelIndexes(db);
   await ensureSigningKeys(db);
-  const provider = createProvider({ config, db, jwks: await loadSigningJwks(db), cookieKeys: await loadCookieKeys(db) });
-  const app = createApp({ config, provider, db, logger });
+
+  const accounts = new AccountStore(db);
+  await accounts.createIndexes();
+  const passwordParams = scryptParams(config.password_hashing);
+  const demo = !production && config.demo;
+  if (demo && (await seedDemo(db, accounts, config.issuer, passwordParams)))
+    logger.info(`created a demo user and client: open ${demoHome(config.issuer)} and sign in as "${DEMO_USERNAME}" with password "${DEMO_PASSWORD}"`);
+
+  const prefix = mountPrefix(config.mount_path);
+  const render = createRenderer({ assetPrefix: `${prefix}/assets` });
+  const cookieKeys = await loadCookieKeys(db);
+  const provider = createProvider({ config, db, jwks: await loadSigningJwks(db), cookieKeys, accounts, render });
+  const interactions = createInteractionRouter({
+    provider,
+    accounts,
+    authenticator: new PasswordAuthenticator(accounts, passwordParams),
+    render,
+    csrfSecret: cookieKeys[0]!,
+    catalog: {
+      claimsByScope: scopeClaims(config),
+      descriptions: Object.fromEntries(Object.entries(config.scopes).map(([name, scope]) => [name, scope.description])),
+    },
+    prefix,
+  });
+  const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];
+  const app = createApp({ config, provider, db, logger, render, production, cookieKeys, pages });
 
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');

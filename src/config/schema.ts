@@ -108,6 +108,34 @@ export const configSchema = z
       .prefault({})
       .describe('Where everything is stored.'),
     clients: z.array(clientSchema).default([]).describe('Relying parties allowed to use this provider (RFC 7591 client metadata).'),
+    scopes: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_:.-]*$/, 'invalid scope name (expected lowercase letters, digits, _ : . -)'),
+        z.strictObject({
+          description: z.string().min(1).describe('What the consent page tells the user this scope shares.'),
+          claims: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name')).min(1).describe('Account fields released for this scope.'),
+        }),
+      )
+      .default({})
+      .describe('Custom scopes beyond openid, profile, email, address, phone and offline_access, each mapped to the claims it releases.'),
+    password_hashing: z
+      .strictObject({
+        scrypt_cost: z
+          .number()
+          .int()
+          .min(16384)
+          .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (expected e.g. 131072)')
+          .default(131072)
+          .describe('scrypt N (CPU/memory cost). 131072 = 2^17 is OWASP\'s minimum with block size 8. Raising it rehashes passwords at their next login.'),
+        scrypt_block_size: z.number().int().min(8).max(32).default(8).describe('scrypt r.'),
+        scrypt_parallelization: z.number().int().min(1).max(16).default(1).describe('scrypt p.'),
+      })
+      .prefault({})
+      .describe('Password hashing parameters (scrypt, memory-hard).'),
+    demo: z
+      .boolean()
+      .default(true)
+      .describe('Development only (ignored when NODE_ENV=production): on an empty database, create a demo user and client and serve /demo.'),
   })
   .superRefine(
     (config, ctx) => {

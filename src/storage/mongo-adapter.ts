@@ -53,6 +53,14 @@ export async function createModelIndexes(db: Db): Promise<void> {
   );
 }
 
+/** Deletes every session, grant and token of an account, e.g. when an admin disables it. */
+export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
+  const results = await Promise.all(
+    MODELS.map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) })),
+  );
+  return results.reduce((sum, result) => sum + result.deletedCount, 0);
+}
+
 /** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives. */
 export function createMongoAdapter(db: Db): (model: string) => MongoAdapter {
   return (model: string) => new MongoAdapter(db, model);

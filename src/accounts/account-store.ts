@@ -1,0 +1,112 @@
+// The `accounts` collection: stable random `sub`, case-insensitively unique username, OIDC claims, password hash.
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+
+/** Standard OpenID Connect claims an account may hold (OIDC Core §5.1); custom fields live beside them. */
+export const STANDARD_CLAIMS = [
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'profile',
+  'picture',
+  'website',
+  'email',
+  'email_verified',
+  'gender',
+  'birthdate',
+  'zoneinfo',
+  'locale',
+  'phone_number',
+  'phone_number_verified',
+  'address',
+  'updated_at',
+] as const;
+
+export interface AccountDocument {
+  /** The `sub`: random, never reused, never derived from the username so renames keep it. */
+  _id: string;
+  username: string;
+  /** Lower-cased username under a unique index: "Alice" and "alice" are one account. */
+  usernameKey: string;
+  passwordHash: string;
+  disabled: boolean;
+  claims: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class AccountError extends Error {
+  override name = 'AccountError';
+}
+
+export function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
+}
+
+export class AccountStore {
+  readonly collection: Collection<AccountDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<AccountDocument>('accounts');
+  }
+
+  async createIndexes(): Promise<void> {
+    await this.collection.createIndex({ usernameKey: 1 }, { unique: true, name: 'username_unique' });
+  }
+
+  async count(): Promise<number> {
+    return this.collection.countDocuments({});
+  }
+
+  async create(username: string, passwordHash: string, claims: Record<string, unknown> = {}): Promise<AccountDocument> {
+    const now = new Date();
+    const account: AccountDocument = {
+      _id: randomUUID(),
+      username,
+      usernameKey: usernameKey(username),
+      passwordHash,
+      disabled: false,
+      claims: { preferred_username: username, ...claims },
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.collection.insertOne(account);
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) throw new AccountError(`user "${username}" already exists`);
+      throw error;
+    }
+    return account;
+  }
+
+  /** Looks up by username; the argument is coerced to a string so request data never becomes a query operator. */
+  async findByUsername(username: string): Promise<AccountDocument | undefined> {
+    return (await this.collection.findOne({ usernameKey: usernameKey(String(username)) })) ?? undefined;
+  }
+
+  async findById(sub: string): Promise<AccountDocument | undefined> {
+    return (await this.collection.findOne({ _id: String(sub) })) ?? undefined;
+  }
+
+  async list(): Promise<AccountDocument[]> {
+    return this.collection.find({}).sort({ usernameKey: 1 }).toArray();
+  }
+
+  /** Applies a change to an existing account; throws AccountError naming the username when there is none. */
+  async update(username: string, change: Partial<Pick<AccountDocument, 'passwordHash' | 'disabled'>> & { claims?: Record<string, unknown> }): Promise<AccountDocument> {
+    const set: Record<string, unknown> = { updatedAt: new Date() };
+    if (change.passwordHash !== undefined) set.passwordHash = change.passwordHash;
+    if (change.disabled !== undefined) set.disabled = change.disabled;
+    for (const [field, value] of Object.entries(change.claims ?? {})) set[`claims.${field}`] = value;
+    const updated = await this.collection.findOneAndUpdate(
+      { usernameKey: usernameKey(String(username)) },
+      { $set: set },
+      { returnDocument: 'after' },
+    );
+    if (!updated) throw new AccountError(`no such user "${username}"`);
+    return updated;
+  }
+}

@@ -1,0 +1,38 @@
+// Checks a username and password with the same cost whether the user exists, is disabled, or is fine.
+import { randomBytes } from 'node:crypto';
+import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js';
+import type { AccountDocument, AccountStore } from './account-store.js';
+
+/** Longer inputs are refused before hashing so a huge password cannot be used to burn CPU. */
+export const MAX_USERNAME_LENGTH = 256;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export class PasswordAuthenticator {
+  private decoyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly accounts: AccountStore,
+    private readonly params: ScryptParams,
+  ) {}
+
+  /** The account when the credentials are right and the account is enabled; otherwise undefined. */
+  async authenticate(username: string, password: string): Promise<AccountDocument | undefined> {
+    if (!username || !password || username.length > MAX_USERNAME_LENGTH || password.length > MAX_PASSWORD_LENGTH) return undefined;
+    const account = await this.accounts.findByUsername(username);
+    // An unknown user is checked against a decoy hash with the same parameters, so timing tells nothing.
+    const valid = await verifyPassword(password, account?.passwordHash ?? (await this.decoy()));
+    if (!account || !valid || account.disabled) return undefined;
+    if (needsRehash(account.passwordHash, this.params))
+      await this.accounts.update(account.username, { passwordHash: await hashPassword(password, this.params) });
+    return account;
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hashPassword(randomBytes(16).toString('hex'), this.params);
+    return this.decoyHash;
+  }
+}
+
+export function scryptParams(config: { scrypt_cost: number; scrypt_block_size: number; scrypt_parallelization: number }): ScryptParams {
+  return { N: config.scrypt_cost, r: config.scrypt_block_size, p: config.scrypt_parallelization };
+}

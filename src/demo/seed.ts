@@ -1,0 +1,55 @@
+// Development only: on an empty database, a demo user and a demo client so a newcomer can sign in at once.
+import type { Db } from 'mongodb';
+import type { AccountStore } from '../accounts/account-store.js';
+import { hashPassword, type ScryptParams } from '../accounts/password.js';
+import { modelCollectionName, type StoredModel } from '../storage/mongo-adapter.js';
+
+export const DEMO_USERNAME = 'demo';
+/** A published, well-known password: the demo user exists only in development and production refuses it. */
+export const DEMO_PASSWORD = 'demo';
+export const DEMO_CLIENT_ID = 'gatehouse-demo';
+
+export function demoRedirectUri(issuer: string): string {
+  return new URL('/demo/callback', issuer).href;
+}
+
+export function demoHome(issuer: string): string {
+  return new URL('/demo', issuer).href;
+}
+
+/** Creates the demo user when there is no account at all; keeps the demo client's URLs current. Returns true when it created the user. */
+export async function seedDemo(db: Db, accounts: AccountStore, issuer: string, params: ScryptParams): Promise<boolean> {
+  let created = false;
+  if ((await accounts.count()) === 0) {
+    await accounts.create(DEMO_USERNAME, await hashPassword(DEMO_PASSWORD, params), {
+      name: 'Demo User',
+      given_name: 'Demo',
+      family_name: 'User',
+      email: 'demo@example.com',
+      email_verified: true,
+      locale: 'en',
+    });
+    created = true;
+  }
+  if (!(await accounts.findByUsername(DEMO_USERNAME))) return created;
+  // Stored as a dynamic client (oidc-provider reads the Client model through the adapter), so production can detect it.
+  await db.collection<StoredModel>(modelCollectionName('Client')).updateOne(
+    { _id: DEMO_CLIENT_ID },
+    {
+      $set: {
+        payload: {
+          client_id: DEMO_CLIENT_ID,
+          client_name: 'Gatehouse demo',
+          redirect_uris: [demoRedirectUri(issuer)],
+          post_logout_redirect_uris: [demoHome(issuer)],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+          scope: 'openid profile email offline_access',
+        },
+      },
+    },
+    { upsert: true },
+  );
+  return created;
+}

@@ -1,0 +1,47 @@
+// Host errors (interaction pages, demo, 404) answer like oidc-provider's: an OAuth error code, a request id, no internals.
+import type { Middleware } from 'koa';
+import type { Logger } from '../logger.js';
+import type { Render } from '../views/render.js';
+
+interface HttpError extends Error {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  error?: string;
+  error_description?: string;
+}
+
+export function errorPage(render: Render, logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (caught) {
+      const error = caught as HttpError;
+      const status = error.status ?? error.statusCode ?? 500;
+      const code = error.error ?? (status >= 500 ? 'server_error' : 'invalid_request');
+      // Only 4xx errors say what went wrong; a 5xx message could leak internals.
+      const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
+      if (status >= 500) logger.error({ requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } }, 'request failed');
+      ctx.status = status;
+      if (ctx.accepts('html', 'json') === 'html') {
+        ctx.type = 'html';
+        ctx.body = render('error.njk', { error: code, description, requestId: ctx.state.requestId });
+      } else {
+        ctx.body = { error: code, ...(description ? { error_description: description } : {}) };
+      }
+    }
+  };
+}
+
+/** The last middleware: nothing else answered, so the path does not exist. */
+export function notFound(render: Render): Middleware {
+  return (ctx) => {
+    ctx.status = 404;
+    if (ctx.accepts('html', 'json') === 'html') {
+      ctx.type = 'html';
+      ctx.body = render('error.njk', { error: 'not_found', requestId: ctx.state.requestId });
+    } else {
+      ctx.body = { error: 'not_found', error_description: 'no such endpoint' };
+    }
+  };
+}

@@ -1,0 +1,130 @@
+// The login and consent pages: GET shows the prompt oidc-provider asks for, POSTs answer it.
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { Context } from 'koa';
+import type { AccountStore } from '../accounts/account-store.js';
+import type { PasswordAuthenticator } from '../accounts/authenticator.js';
+import type { Render } from '../views/render.js';
+import { strings } from '../views/strings.js';
+import { csrfToken, csrfValid } from './csrf.js';
+import { addMissing, loadOrCreateGrant, type MissingGrant } from './grant.js';
+import { describeConsent, type ScopeCatalog } from './consent-view.js';
+
+export interface InteractionDeps {
+  provider: Provider;
+  accounts: AccountStore;
+  authenticator: PasswordAuthenticator;
+  render: Render;
+  csrfSecret: string;
+  catalog: ScopeCatalog;
+  /** URL prefix the routes are served under (the mount path, '' for '/'). */
+  prefix: string;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** Form fields are read as strings only: `username[$ne]=x` becomes an empty field, never an object. */
+function field(ctx: Context, name: string): string {
+  const value = (ctx.request.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function createInteractionRouter(deps: InteractionDeps): Router {
+  const { provider, render, csrfSecret, prefix } = deps;
+  const router = new Router({ prefix: `${prefix}/interaction` });
+  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
+
+  router.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+
+  /** Loads the interaction bound to this browser's cookie and checks it is the one in the URL. */
+  async function interaction(ctx: Context, expected?: string): Promise<Details> {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== ctx.params.uid) throw new errors.InvalidRequest('interaction mismatch');
+    if (expected && details.prompt.name !== expected) throw new errors.InvalidRequest(`this step is not "${expected}"`);
+    if (ctx.method === 'POST' && !csrfValid(csrfSecret, details.uid, field(ctx, 'csrf')))
+      throw new errors.InvalidRequest('the form has expired or was not sent from this site; go back and try again');
+    return details;
+  }
+
+  async function clientName(details: Details): Promise<string> {
+    const client = await provider.Client.find(String(details.params.client_id));
+    return client?.clientName ?? String(details.params.client_id);
+  }
+
+  function showLogin(ctx: Context, details: Details, name: string, username: string, message?: string) {
+    ctx.type = 'html';
+    ctx.body = render('login.njk', {
+      clientName: name,
+      username,
+      message,
+      csrf: csrfToken(csrfSecret, details.uid),
+      action: `${prefix}/interaction/${details.uid}/login`,
+      abortAction: `${prefix}/interaction/${details.uid}/abort`,
+    });
+  }
+
+  async function finish(ctx: Context, result: Parameters<Provider['interactionResult']>[2], merge: boolean) {
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  }
+
+  router.get('/:uid', async (ctx) => {
+    const details = await interaction(ctx);
+    const name = await clientName(details);
+    if (details.prompt.name === 'login') {
+      const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
+      showLogin(ctx, details, name, hint);
+      return;
+    }
+    if (details.prompt.name === 'consent') {
+      const account = await deps.accounts.findById(String(details.session?.accountId));
+      const { scopes, claims } = describeConsent(details.prompt.details as MissingGrant, deps.catalog);
+      ctx.type = 'html';
+      ctx.body = render('consent.njk', {
+        clientName: name,
+        username: account?.username ?? '',
+        scopes,
+        claims,
+        csrf: csrfToken(csrfSecret, details.uid),
+        action: `${prefix}/interaction/${details.uid}/confirm`,
+        abortAction: `${prefix}/interaction/${details.uid}/abort`,
+      });
+      return;
+    }
+    throw new errors.InvalidRequest(`unsupported prompt "${details.prompt.name}"`);
+  });
+
+  router.post('/:uid/login', form, async (ctx) => {
+    const details = await interaction(ctx, 'login');
+    const username = field(ctx, 'username');
+    const account = await deps.authenticator.authenticate(username, field(ctx, 'password'));
+    if (!account) {
+      ctx.status = 401;
+      showLogin(ctx, details, await clientName(details), username, strings.login.failed);
+      return;
+    }
+    await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);
+  });
+
+  router.post('/:uid/confirm', form, async (ctx) => {
+    const details = await interaction(ctx, 'consent');
+    const accountId = String(details.session?.accountId);
+    const grant = await loadOrCreateGrant(provider, details.grantId, accountId, String(details.params.client_id));
+    addMissing(grant, details.prompt.details as MissingGrant);
+    const grantId = await grant.save();
+    await finish(ctx, { consent: details.grantId ? {} : { grantId } }, true);
+  });
+
+  router.post('/:uid/abort', form, async (ctx) => {
+    await interaction(ctx);
+    await finish(ctx, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
+  });
+
+  return router;
+}
