@@ -47,8 +47,19 @@ export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) 
 }
 
 export async function startGatehouse({ config, env, logger }: StartOptions): Promise<Gatehouse> {
-  const production = env.NODE_ENV === 'production';
   const { storage, client, db } = await openStorage(config, env);
+  try {
+    return await serve({ config, env, logger }, storage, client, db);
+  } catch (error) {
+    // A failed start must not leave a connection or an embedded server holding the process open.
+    await client.close().catch(() => {});
+    await storage.stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function serve({ config, env, logger }: StartOptions, storage: StorageServer, client: MongoClient, db: Db): Promise<Gatehouse> {
+  const production = env.NODE_ENV === 'production';
   logger.info({ storage: storage.kind }, `storage: ${storage.description}`);
   if (storage.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
   await createModelIndexes(db);

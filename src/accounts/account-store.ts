@@ -87,6 +87,12 @@ export class AccountStore {
     return (await this.collection.findOne({ usernameKey: usernameKey(String(username)) })) ?? undefined;
   }
 
+  async requireByUsername(username: string): Promise<AccountDocument> {
+    const account = await this.findByUsername(username);
+    if (!account) throw new AccountError(`no such user "${username}"`);
+    return account;
+  }
+
   async findById(sub: string): Promise<AccountDocument | undefined> {
     return (await this.collection.findOne({ _id: String(sub) })) ?? undefined;
   }

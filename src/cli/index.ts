@@ -4,8 +4,9 @@ import { ConfigError } from '../config/errors.js';
 import { CliError, type Command } from './command.js';
 import { devDbCommand } from './dev-db.js';
 import { configCheckCommand } from './config-check.js';
+import { userCommands } from './user.js';
 
-const COMMANDS: Command[] = [devDbCommand, configCheckCommand];
+const COMMANDS: Command[] = [...userCommands, configCheckCommand, devDbCommand];
 
 function usage(): string {
   return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join('\n');

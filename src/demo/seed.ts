@@ -1,6 +1,6 @@
 // Development only: on an empty database, a demo user and a demo client so a newcomer can sign in at once.
 import type { Db } from 'mongodb';
-import type { AccountStore } from '../accounts/account-store.js';
+import { AccountError, type AccountStore } from '../accounts/account-store.js';
 import { hashPassword, type ScryptParams } from '../accounts/password.js';
 import { modelCollectionName, type StoredModel } from '../storage/mongo-adapter.js';
 
@@ -21,15 +21,16 @@ export function demoHome(issuer: string): string {
 export async function seedDemo(db: Db, accounts: AccountStore, issuer: string, params: ScryptParams): Promise<boolean> {
   let created = false;
   if ((await accounts.count()) === 0) {
-    await accounts.create(DEMO_USERNAME, await hashPassword(DEMO_PASSWORD, params), {
-      name: 'Demo User',
-      given_name: 'Demo',
-      family_name: 'User',
-      email: 'demo@example.com',
-      email_verified: true,
-      locale: 'en',
-    });
-    created = true;
+    const hash = await hashPassword(DEMO_PASSWORD, params);
+    const claims = { name: 'Demo User', given_name: 'Demo', family_name: 'User', email: 'demo@example.com', email_verified: true, locale: 'en' };
+    // Two instances starting together on an empty database race here; the unique username lets one win.
+    created = await accounts.create(DEMO_USERNAME, hash, claims).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof AccountError) return false;
+        throw error;
+      },
+    );
   }
   if (!(await accounts.findByUsername(DEMO_USERNAME))) return created;
   // Stored as a dynamic client (oidc-provider reads the Client model through the adapter), so production can detect it.

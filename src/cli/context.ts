@@ -1,0 +1,33 @@
+// What every data command needs: the server's config, its database, and the account store.
+import type { Db, MongoClient } from 'mongodb';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { connectDatabase } from '../storage/connect.js';
+import { AccountStore } from '../accounts/account-store.js';
+import { CliError } from './command.js';
+
+export interface CliContext {
+  config: LoadedConfig;
+  db: Db;
+  accounts: AccountStore;
+}
+
+/** Runs `action` against the configured database and always closes the connection. */
+export async function withDatabase<T>(env: NodeJS.ProcessEnv, action: (context: CliContext) => Promise<T>): Promise<T> {
+  const config = loadConfig(env);
+  // An embedded or in-process server would be a fresh, empty database: the CLI must reach the server's own.
+  if (!config.mongodb.uri)
+    throw new CliError(
+      'no database configured: set MONGODB_URI to the database the server uses (npm start logs it; `gatehouse dev-db` serves a shared one)',
+      2,
+    );
+  let client: MongoClient | undefined;
+  try {
+    const connected = await connectDatabase(config.mongodb.uri, config.mongodb.database);
+    client = connected.client;
+    const accounts = new AccountStore(connected.db);
+    await accounts.createIndexes();
+    return await action({ config, db: connected.db, accounts });
+  } finally {
+    await client?.close();
+  }
+}

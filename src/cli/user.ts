@@ -1,0 +1,102 @@
+// `gatehouse user add|passwd|disable|enable|list`: account administration against the server's database.
+import { parseArgs } from 'node:util';
+import { hashPassword } from '../accounts/password.js';
+import { scryptParams } from '../accounts/authenticator.js';
+import { AccountError } from '../accounts/account-store.js';
+import { revokeByAccountId } from '../storage/mongo-adapter.js';
+import { CliError, type Command } from './command.js';
+import { withDatabase } from './context.js';
+import { readPassword } from './read-password.js';
+
+function username(positionals: string[], usage: string): string {
+  const [name, ...extra] = positionals;
+  if (!name || extra.length) throw new CliError(`usage: gatehouse ${usage}`, 64);
+  return name;
+}
+
+/** Account errors (duplicate, unknown user) are expected outcomes: one line, exit 1. */
+async function accountStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof AccountError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export const userAddCommand: Command = {
+  name: 'user add',
+  usage: 'user add <username> [--email E] [--name N]',
+  summary: 'create an account; the password comes from stdin or a prompt',
+  async run(args, { env, stdin, stdout }) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' } } });
+    const name = username(positionals, this.usage);
+    const password = await readPassword(stdin);
+    return withDatabase(env, async ({ config, accounts }) => {
+      const claims = { ...(values.email ? { email: values.email, email_verified: false } : {}), ...(values.name ? { name: values.name } : {}) };
+      const account = await accountStep(async () => accounts.create(name, await hashPassword(password, scryptParams(config.password_hashing)), claims));
+      stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
+      return 0;
+    });
+  },
+};
+
+export const userPasswdCommand: Command = {
+  name: 'user passwd',
+  usage: 'user passwd <username>',
+  summary: "set an account's password from stdin or a prompt",
+  async run(args, { env, stdin, stdout }) {
+    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+    return withDatabase(env, async ({ config, accounts }) => {
+      await accountStep(() => accounts.requireByUsername(name));
+      const password = await readPassword(stdin);
+      await accounts.update(name, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
+      stdout.write(`password changed for "${name}"\n`);
+      return 0;
+    });
+  },
+};
+
+export const userDisableCommand: Command = {
+  name: 'user disable',
+  usage: 'user disable <username>',
+  summary: 'block sign-in and revoke every session, grant and token of the account',
+  async run(args, { env, stdout }) {
+    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+    return withDatabase(env, async ({ db, accounts }) => {
+      const account = await accountStep(() => accounts.update(name, { disabled: true }));
+      const revoked = await revokeByAccountId(db, account._id);
+      stdout.write(`disabled "${account.username}"; revoked ${revoked} session(s), grant(s) and token(s)\n`);
+      return 0;
+    });
+  },
+};
+
+export const userEnableCommand: Command = {
+  name: 'user enable',
+  usage: 'user enable <username>',
+  summary: 'allow a disabled account to sign in again',
+  async run(args, { env, stdout }) {
+    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+    return withDatabase(env, async ({ accounts }) => {
+      const account = await accountStep(() => accounts.update(name, { disabled: false }));
+      stdout.write(`enabled "${account.username}"\n`);
+      return 0;
+    });
+  },
+};
+
+export const userListCommand: Command = {
+  name: 'user list',
+  usage: 'user list',
+  summary: 'list accounts: username, status, sub, email',
+  async run(_args, { env, stdout }) {
+    return withDatabase(env, async ({ accounts }) => {
+      for (const account of await accounts.list())
+        stdout.write(`${account.username}\t${account.disabled ? 'disabled' : 'active'}\t${account._id}\t${String(account.claims.email ?? '')}\n`);
+      return 0;
+    });
+  },
+};
+
+export const userCommands = [userAddCommand, userPasswdCommand, userDisableCommand, userEnableCommand, userListCommand];

@@ -1,0 +1,85 @@
+// `gatehouse user …`: run each command as a process, then read the database to see what it wrote.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { verifyPassword } from '../../src/accounts/password.js';
+import type { AccountDocument } from '../../src/accounts/account-store.js';
+import { writeConfigFile } from '../helpers/harness.js';
+import { runProcess } from '../helpers/run-process.js';
+import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
+
+let storage: TestStorage;
+let env: NodeJS.ProcessEnv;
+const accounts = () => storage.db.collection<AccountDocument>('accounts');
+const cli = (args: string[], stdin?: string) => runProcess('dist/cli/index.js', args, env, stdin ?? '');
+
+beforeAll(async () => {
+  storage = await startTestStorage();
+  env = {
+    MONGODB_URI: storage.uri,
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+  };
+});
+afterAll(async () => {
+  await storage.stop();
+});
+
+describe('gatehouse user', () => {
+  it('add stores a scrypt hash of the password from stdin, the claims, and a random sub', async () => {
+    const result = await cli(['user', 'add', 'Grace', '--email', 'grace@example.com', '--name', 'Grace Hopper'], 'cobol-rules\n');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^created user "Grace" \(sub [0-9a-f-]{36}\)\n$/);
+    const stored = await accounts().findOne({ usernameKey: 'grace' });
+    expect(stored).toMatchObject({ username: 'Grace', disabled: false, claims: { email: 'grace@example.com', name: 'Grace Hopper', preferred_username: 'Grace' } });
+    expect(stored!.passwordHash).toMatch(/^\$scrypt\$N=16384,r=8,p=1\$/);
+    expect(await verifyPassword('cobol-rules', stored!.passwordHash)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain('cobol-rules');
+  });
+
+  it('add refuses a duplicate username case-insensitively, and an empty password, in one line each', async () => {
+    const duplicate = await cli(['user', 'add', 'GRACE'], 'another\n');
+    expect([duplicate.code, duplicate.stderr]).toEqual([1, 'gatehouse: user "GRACE" already exists\n']);
+    const empty = await cli(['user', 'add', 'henry'], '');
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toBe('gatehouse: empty password: give one on stdin or at the prompt\n');
+    expect(await accounts().countDocuments({ usernameKey: 'henry' })).toBe(0);
+  });
+
+  it('passwd replaces the hash; an unknown user is one clear line', async () => {
+    const before = (await accounts().findOne({ usernameKey: 'grace' }))!.passwordHash;
+    expect((await cli(['user', 'passwd', 'grace'], 'fortran-too\n')).code).toBe(0);
+    const after = (await accounts().findOne({ usernameKey: 'grace' }))!.passwordHash;
+    expect(after).not.toBe(before);
+    expect(await verifyPassword('fortran-too', after)).toBe(true);
+    const unknown = await cli(['user', 'passwd', 'nobody'], 'x\n');
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'gatehouse: no such user "nobody"\n']);
+  });
+
+  it('disable marks the account and deletes its sessions, grants and tokens; enable reverses the flag', async () => {
+    const sub = (await accounts().findOne({ usernameKey: 'grace' }))!._id;
+    await storage.db.collection<{ _id: string }>('oidc_RefreshToken').insertOne({ _id: 'rt-grace', payload: { accountId: sub, grantId: 'g' } } as never);
+    await storage.db.collection<{ _id: string }>('oidc_Grant').insertOne({ _id: 'g', payload: { accountId: sub } } as never);
+    await storage.db.collection<{ _id: string }>('oidc_RefreshToken').insertOne({ _id: 'rt-other', payload: { accountId: 'someone-else' } } as never);
+
+    const disabled = await cli(['user', 'disable', 'grace']);
+    expect([disabled.code, disabled.stdout]).toEqual([0, 'disabled "Grace"; revoked 2 session(s), grant(s) and token(s)\n']);
+    expect((await accounts().findOne({ _id: sub }))!.disabled).toBe(true);
+    expect(await storage.db.collection('oidc_RefreshToken').countDocuments({})).toBe(1);
+    expect(await storage.db.collection('oidc_Grant').countDocuments({})).toBe(0);
+
+    expect((await cli(['user', 'enable', 'grace'])).code).toBe(0);
+    expect((await accounts().findOne({ _id: sub }))!.disabled).toBe(false);
+  });
+
+  it('list prints every account with its status', async () => {
+    await cli(['user', 'add', 'ivan'], 'pw-ivan\n');
+    await cli(['user', 'disable', 'ivan']);
+    const listed = await cli(['user', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^Grace\tactive\t[0-9a-f-]{36}\tgrace@example\.com\nivan\tdisabled\t[0-9a-f-]{36}\t\n$/);
+  });
+
+  it('refuses to run without the server database rather than writing to a throwaway one', async () => {
+    const result = await runProcess('dist/cli/index.js', ['user', 'list'], { GATEHOUSE_CONFIG: env.GATEHOUSE_CONFIG });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no database configured: set MONGODB_URI/);
+  });
+});
