@@ -6,6 +6,6 @@ import type { ClientConfig } from '../config/schema.js';
 export const EXTRA_CLIENT_METADATA = ['first_party', 'require_pkce'] as const;
 
 export function toClientMetadata(client: ClientConfig): ClientMetadata {
-  const { jwks, ...rest } = client;
-  return { ...rest, ...(jwks ? { jwks: jwks as unknown as ClientMetadata['jwks'] } : {}) } as ClientMetadata;
+  // A copy: config is frozen, and oidc-provider annotates the metadata and keys it is given.
+  return JSON.parse(JSON.stringify(client)) as ClientMetadata;
 }
