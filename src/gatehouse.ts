@@ -14,10 +14,16 @@ import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js
 import { createProvider, mountPrefix } from './provider/create-provider.js';
 import { scopeClaims } from './provider/scopes.js';
 import { createInteractionRouter } from './interactions/routes.js';
+import { loadHooks } from './hooks/load-hooks.js';
+import { guardHooks } from './hooks/hook-failure.js';
+import { ClaimPolicy } from './hooks/claims.js';
+import { externalDirectory } from './hooks/directory.js';
+import { allowedScopes } from './provider/scope-policy.js';
 import { createRenderer } from './views/render.js';
 import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
 import { createApp } from './app.js';
+import type { HookModule } from './hooks/types.js';
 
 export interface Gatehouse {
   readonly url: string;
@@ -47,9 +53,11 @@ export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) 
 }
 
 export async function startGatehouse({ config, env, logger }: StartOptions): Promise<Gatehouse> {
+  // Before storage: a broken hooks module is a configuration error, reported like one.
+  const hooks = await loadHooks(config.hooks);
   const { storage, client, db } = await openStorage(config, env);
   try {
-    return await serve({ config, env, logger }, storage, client, db);
+    return await serve({ config, env, logger }, hooks, storage, client, db);
   } catch (error) {
     // A failed start must not leave a connection or an embedded server holding the process open.
     await client.close().catch(() => {});
@@ -58,7 +66,7 @@ export async function startGatehouse({ config, env, logger }: StartOptions): Pro
   }
 }
 
-async function serve({ config, env, logger }: StartOptions, storage: StorageServer, client: MongoClient, db: Db): Promise<Gatehouse> {
+async function serve({ config, env, logger }: StartOptions, hooks: HookModule, storage: StorageServer, client: MongoClient, db: Db): Promise<Gatehouse> {
   const production = env.NODE_ENV === 'production';
   logger.info({ storage: storage.kind }, `storage: ${storage.description}`);
   if (storage.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
@@ -75,7 +83,10 @@ async function serve({ config, env, logger }: StartOptions, storage: StorageServ
   const prefix = mountPrefix(config.mount_path);
   const render = createRenderer({ assetPrefix: `${prefix}/assets` });
   const cookieKeys = await loadCookieKeys(db);
-  const provider = createProvider({ config, db, jwks: await loadSigningJwks(db), cookieKeys, accounts, render });
+  const guard = guardHooks(logger);
+  const allowed = allowedScopes(config);
+  const claims = new ClaimPolicy(config, accounts, hooks, guard);
+  const provider = createProvider({ config, db, jwks: await loadSigningJwks(db), cookieKeys, render, claims, hooks, guard: guard.sync, allowed });
   const interactions = createInteractionRouter({
     provider,
     accounts,
@@ -84,8 +95,12 @@ async function serve({ config, env, logger }: StartOptions, storage: StorageServ
     csrfSecret: cookieKeys[0]!,
     catalog: {
       claimsByScope: scopeClaims(config),
-      descriptions: Object.fromEntries(Object.entries(config.scopes).map(([name, scope]) => [name, scope.description])),
+      descriptions: {
+        ...Object.fromEntries(config.resources.flatMap((resource) => Object.entries(resource.scopes))),
+        ...Object.fromEntries(Object.entries(config.scopes).map(([name, scope]) => [name, scope.description])),
+      },
     },
+    directory: externalDirectory(hooks, guard, provider),
     prefix,
   });
   const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];

@@ -38,6 +38,9 @@ export interface AccountDocument {
   updatedAt: Date;
 }
 
+/** Claim field names: plain identifiers, so a field can never be a Mongo operator or a dotted path. */
+export const CLAIM_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export class AccountError extends Error {
   override name = 'AccountError';
 }
@@ -82,6 +85,31 @@ export class AccountStore {
     return account;
   }
 
+  /**
+   * Records an account that an external directory vouched for: created on first sign-in with no local password
+   * ("!" matches no hash), claims refreshed each time. Undefined when the username belongs to another account.
+   */
+  async upsertExternal(sub: string, username: string, claims: Record<string, unknown>): Promise<AccountDocument | undefined> {
+    const now = new Date();
+    const set: Record<string, unknown> = { updatedAt: now, 'claims.preferred_username': username };
+    for (const [field, value] of Object.entries(claims)) if (CLAIM_FIELD.test(field)) set[`claims.${field}`] = value;
+    try {
+      return (
+        (await this.collection.findOneAndUpdate(
+          { _id: String(sub) },
+          {
+            $setOnInsert: { username, usernameKey: usernameKey(username), passwordHash: '!', disabled: false, createdAt: now },
+            $set: set,
+          },
+          { upsert: true, returnDocument: 'after' },
+        )) ?? undefined
+      );
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return undefined;
+      throw error;
+    }
+  }
+
   /** Looks up by username; the argument is coerced to a string so request data never becomes a query operator. */
   async findByUsername(username: string): Promise<AccountDocument | undefined> {
     return (await this.collection.findOne({ usernameKey: usernameKey(String(username)) })) ?? undefined;
@@ -106,7 +134,10 @@ export class AccountStore {
     const set: Record<string, unknown> = { updatedAt: new Date() };
     if (change.passwordHash !== undefined) set.passwordHash = change.passwordHash;
     if (change.disabled !== undefined) set.disabled = change.disabled;
-    for (const [field, value] of Object.entries(change.claims ?? {})) set[`claims.${field}`] = value;
+    for (const [field, value] of Object.entries(change.claims ?? {})) {
+      if (!CLAIM_FIELD.test(field)) throw new AccountError(`invalid field name "${field}" (expected letters, digits and _)`);
+      set[`claims.${field}`] = value;
+    }
     const updated = await this.collection.findOneAndUpdate(
       { usernameKey: usernameKey(String(username)) },
       { $set: set },

@@ -7,6 +7,9 @@ import type { AccountDocument, AccountStore } from './account-store.js';
 export const MAX_USERNAME_LENGTH = 256;
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/** An external directory (the integrator's `authenticate` hook): an account to sign in, or undefined to fall back. */
+export type ExternalDirectory = (username: string, password: string) => Promise<{ accountId: string; claims?: Record<string, unknown> } | undefined>;
+
 export class PasswordAuthenticator {
   private decoyHash: Promise<string> | undefined;
 
@@ -16,8 +19,13 @@ export class PasswordAuthenticator {
   ) {}
 
   /** The account when the credentials are right and the account is enabled; otherwise undefined. */
-  async authenticate(username: string, password: string): Promise<AccountDocument | undefined> {
+  async authenticate(username: string, password: string, external?: ExternalDirectory): Promise<AccountDocument | undefined> {
     if (!username || !password || username.length > MAX_USERNAME_LENGTH || password.length > MAX_PASSWORD_LENGTH) return undefined;
+    const fromDirectory = external ? await external(username, password) : undefined;
+    if (fromDirectory) {
+      const account = await this.accounts.upsertExternal(fromDirectory.accountId, username, fromDirectory.claims ?? {});
+      return account && !account.disabled ? account : undefined;
+    }
     const account = await this.accounts.findByUsername(username);
     // An unknown user is checked against a decoy hash with the same parameters, so timing tells nothing.
     const valid = await verifyPassword(password, account?.passwordHash ?? (await this.decoy()));

@@ -13,6 +13,11 @@ export const duration = z
   .regex(new RegExp(DURATION_PATTERN), 'invalid duration (expected e.g. "90s", "15m", "12h", "14d", "2w")')
   .transform(parseDuration);
 
+const scopeName = z.string().regex(/^[a-z][a-z0-9_:.-]*$/, 'invalid scope name (expected lowercase letters, digits, _ : . -)');
+
+export const CLAIM_DESTINATIONS = ['id_token', 'userinfo', 'access_token', 'introspection'] as const;
+export type ClaimDestination = (typeof CLAIM_DESTINATIONS)[number];
+
 export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
@@ -28,16 +33,18 @@ const clientSchema = z
       .optional()
       .describe('Shared secret for client_secret_basic / client_secret_post; write "${ENV_NAME}" to keep it out of the file.'),
     client_name: z.string().min(1).optional().describe('Name shown to users on the consent page.'),
-    redirect_uris: z.array(redirectUri).min(1).describe('Exact redirect URIs the client may use (RFC 7591).'),
+    redirect_uris: z
+      .array(redirectUri)
+      .default([])
+      .describe('Exact redirect URIs the client may use (RFC 7591); required with authorization_code.'),
     post_logout_redirect_uris: z
       .array(redirectUri)
       .default([])
       .describe('Where end_session may send the user back to after logout.'),
     grant_types: z
       .array(z.enum(GRANT_TYPES))
-      .min(1)
       .default(['authorization_code'])
-      .describe('Grants the client may use: authorization_code and optionally refresh_token.'),
+      .describe('Grants the client may use: authorization_code and optionally refresh_token; [] for an introspection-only resource server.'),
     response_types: z
       .array(z.literal('code', { error: 'unsupported response type (expected "code"; implicit and hybrid flows are disabled)' }))
       .default(['code'])
@@ -57,6 +64,9 @@ const clientSchema = z
       .optional()
       .describe('The client\'s public keys inline, for private_key_jwt.'),
     first_party: z.boolean().default(false).describe('A client you operate yourself: the consent page is skipped.'),
+    access_token_ttl: duration.optional().describe('Access token lifetime for this client (overrides resource and global ttl).'),
+    id_token_ttl: duration.optional().describe('ID token lifetime for this client (overrides ttl.id_token).'),
+    refresh_token_ttl: duration.optional().describe('Absolute refresh token lifetime for this client (overrides ttl.refresh_token).'),
     require_pkce: z
       .boolean()
       .default(true)
@@ -75,6 +85,9 @@ function checkClient(client: Record<string, unknown>, ctx: z.RefinementCtx): voi
     problem('client_secret', `required for ${method} (expected a secret, e.g. "\${WEB_CLIENT_SECRET}")`);
   if (method === 'private_key_jwt' && !client.jwks && !client.jwks_uri) problem('jwks_uri', 'required for private_key_jwt (expected jwks_uri or jwks)');
   if (method === 'none' && client.require_pkce === false) problem('require_pkce', 'a public client cannot opt out of PKCE (expected true)');
+  const usesCode = !Array.isArray(client.grant_types) || grants.includes('authorization_code');
+  if (usesCode && !(Array.isArray(client.redirect_uris) && client.redirect_uris.length > 0))
+    problem('redirect_uris', 'required for authorization_code (expected at least one URI)');
   if (grants.includes('refresh_token') && !grants.includes('authorization_code'))
     problem('grant_types', 'refresh_token needs authorization_code (expected both)');
 }
@@ -110,7 +123,7 @@ export const configSchema = z
     clients: z.array(clientSchema).default([]).describe('Relying parties allowed to use this provider (RFC 7591 client metadata).'),
     scopes: z
       .record(
-        z.string().regex(/^[a-z][a-z0-9_:.-]*$/, 'invalid scope name (expected lowercase letters, digits, _ : . -)'),
+        scopeName,
         z.strictObject({
           description: z.string().min(1).describe('What the consent page tells the user this scope shares.'),
           claims: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name')).min(1).describe('Account fields released for this scope.'),
@@ -118,6 +131,42 @@ export const configSchema = z
       )
       .default({})
       .describe('Custom scopes beyond openid, profile, email, address, phone and offline_access, each mapped to the claims it releases.'),
+    ttl: z
+      .strictObject({
+        access_token: duration.prefault('10m').describe('Access tokens, unless a client or resource server says otherwise.'),
+        authorization_code: duration.prefault('1m').describe('Authorization codes (single use).'),
+        id_token: duration.prefault('1h').describe('ID tokens.'),
+        refresh_token: duration.prefault('14d').describe('Absolute refresh token lifetime, counted from the first issue; rotation never extends it.'),
+        refresh_token_idle: duration.prefault('2d').describe('A refresh token unused this long expires (sliding window, capped by refresh_token).'),
+        grant: duration.prefault('14d').describe('Grants (remembered consent) and so the longest any token chain can live.'),
+        session: duration.prefault('14d').describe('Browser sign-in sessions.'),
+        interaction: duration.prefault('1h').describe('How long a login or consent page stays valid.'),
+        pushed_authorization_request: duration.prefault('1m').describe('Pushed authorization requests (PAR, RFC 9126).'),
+      })
+      .prefault({})
+      .describe('Lifetimes as durations ("90s", "10m", "12h", "14d", "2w"). Precedence for tokens: hooks.ttl, then the client, then the resource server, then these.'),
+    claims: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name'),
+        z.array(z.enum(CLAIM_DESTINATIONS)).describe('Where the claim is released.'),
+      )
+      .default({})
+      .describe('Where each claim goes: id_token, userinfo, access_token, introspection. A claim not listed goes to id_token and userinfo. Claims are released only for granted scopes.'),
+    resources: z
+      .array(
+        z.strictObject({
+          indicator: z.url({ protocol: /^https$/, error: 'invalid resource indicator (expected an absolute https:// URL, RFC 8707)' }).describe('The API\'s resource indicator (RFC 8707): the audience of its tokens.'),
+          scopes: z.record(scopeName, z.string().min(1)).default({}).describe('The API\'s scopes and what the consent page says of each.'),
+          access_token_format: z.enum(['jwt', 'opaque']).default('jwt').describe('jwt (RFC 9068, verifiable with the JWKS) or opaque (checked by introspection).'),
+          signing_alg: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256').describe('Signing algorithm of JWT access tokens.'),
+          access_token_ttl: duration.optional().describe('Access token lifetime for this API (overrides ttl.access_token).'),
+          clients: z.array(z.string()).optional().describe('client_ids allowed to ask for this API; all clients when omitted.'),
+        }),
+      )
+      .default([])
+      .describe('Resource servers (APIs) clients may request access tokens for with the resource parameter.'),
+    default_resource: z.string().optional().describe('Indicator of the resource used when a client allowed to use it sends no resource parameter.'),
+    hooks: z.string().min(1).optional().describe('Path (from the working directory) of an ES module exporting integrator hooks: ttl, claims, accessTokenClaims, authenticate.'),
     password_hashing: z
       .strictObject({
         scrypt_cost: z
@@ -144,6 +193,14 @@ export const configSchema = z
         if (seen.has(client?.client_id))
           ctx.addIssue({ code: 'custom', path: ['clients', index, 'client_id'], message: `duplicate client_id "${String(client.client_id)}" (expected each client_id once)` });
         seen.add(client?.client_id);
+      });
+      const indicators = (Array.isArray(config.resources) ? config.resources : []).map((resource: { indicator?: unknown }) => resource?.indicator);
+      if (config.default_resource !== undefined && !indicators.includes(config.default_resource))
+        ctx.addIssue({ code: 'custom', path: ['default_resource'], message: `not a configured resource (expected one of: ${indicators.join(', ') || 'none configured'})` });
+      (Array.isArray(config.resources) ? config.resources : []).forEach((resource: { clients?: unknown }, index: number) => {
+        for (const [position, clientId] of (Array.isArray(resource?.clients) ? resource.clients : []).entries())
+          if (!seen.has(clientId))
+            ctx.addIssue({ code: 'custom', path: ['resources', index, 'clients', position], message: `unknown client_id "${String(clientId)}" (expected a client_id from clients)` });
       });
     },
     { when: () => true },

@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Context } from 'koa';
 import type { AccountStore } from '../accounts/account-store.js';
-import type { PasswordAuthenticator } from '../accounts/authenticator.js';
+import type { ExternalDirectory, PasswordAuthenticator } from '../accounts/authenticator.js';
 import type { Render } from '../views/render.js';
 import { strings } from '../views/strings.js';
 import { csrfToken, csrfValid } from './csrf.js';
@@ -19,6 +19,8 @@ export interface InteractionDeps {
   render: Render;
   csrfSecret: string;
   catalog: ScopeCatalog;
+  /** The integrator's `authenticate` hook for a client, when there is one. */
+  directory?: (clientId: string) => ExternalDirectory;
   /** URL prefix the routes are served under (the mount path, '' for '/'). */
   prefix: string;
 }
@@ -103,7 +105,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.post('/:uid/login', form, async (ctx) => {
     const details = await interaction(ctx, 'login');
     const username = field(ctx, 'username');
-    const account = await deps.authenticator.authenticate(username, field(ctx, 'password'));
+    const account = await deps.authenticator.authenticate(username, field(ctx, 'password'), deps.directory?.(String(details.params.client_id)));
     if (!account) {
       ctx.status = 401;
       showLogin(ctx, details, await clientName(details), username, strings.login.failed);

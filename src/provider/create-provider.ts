@@ -1,42 +1,53 @@
-// The only place oidc-provider options are assembled, from validated config and loaded keys.
+// The only place oidc-provider options are assembled, from validated config, loaded keys and hooks.
 import Provider, { type Configuration } from 'oidc-provider';
 import type { Db } from 'mongodb';
 import type { JWK } from 'jose';
 import type { LoadedConfig } from '../config/load.js';
-import type { AccountStore } from '../accounts/account-store.js';
-import { createFindAccount } from '../accounts/find-account.js';
+import type { ClaimPolicy } from '../hooks/claims.js';
+import type { HookGuard } from '../hooks/hook-failure.js';
+import type { HookModule } from '../hooks/types.js';
+import { buildTtl } from '../hooks/ttl.js';
 import { createMongoAdapter } from '../storage/mongo-adapter.js';
 import type { Render } from '../views/render.js';
 import { EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
 import { scopeClaims } from './scopes.js';
-import { loadExistingGrant } from './first-party-grant.js';
+import { firstPartyGrants } from './first-party-grant.js';
 import { logoutPages, renderError } from './pages.js';
+import { narrowingPolicy, type AllowedScopes } from './scope-policy.js';
+import { resourceIndicators } from './resources.js';
 
 export interface ProviderDeps {
   config: LoadedConfig;
   db: Db;
   jwks: { keys: JWK[] };
   cookieKeys: string[];
-  accounts: AccountStore;
   render: Render;
+  claims: ClaimPolicy;
+  hooks: HookModule;
+  guard: HookGuard;
+  allowed: AllowedScopes;
 }
 
-export function createProvider({ config, db, jwks, cookieKeys, accounts, render }: ProviderDeps): Provider {
+export function createProvider({ config, db, jwks, cookieKeys, render, claims, hooks, guard, allowed }: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: createMongoAdapter(db),
     clients: config.clients.map(toClientMetadata),
     jwks: jwks as Configuration['jwks'],
     cookies: { keys: cookieKeys },
-    findAccount: createFindAccount(accounts),
+    findAccount: claims.findAccount,
     claims: scopeClaims(config),
     scopes: ['openid', 'offline_access', ...Object.keys(config.scopes)],
+    // Claims reach the ID token when config sends them there, not only when no access token is issued.
+    conformIdTokenClaims: false,
+    extraTokenClaims: claims.extraTokenClaims as Configuration['extraTokenClaims'],
+    ttl: buildTtl(config, hooks, guard),
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: ['code'],
     pkce: { required: (_ctx, client) => client.metadata().require_pkce !== false },
     // Every refresh rotates; presenting a rotated token again revokes the whole grant (oidc-provider's reuse detection).
     rotateRefreshToken: true,
-    loadExistingGrant,
+    loadExistingGrant: firstPartyGrants(allowed),
     // OIDC Core drops offline_access unless prompt=consent; first-party clients get refresh tokens without that dance.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || client.metadata().first_party === true),
@@ -46,12 +57,22 @@ export function createProvider({ config, db, jwks, cookieKeys, accounts, render 
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(render) },
+      resourceIndicators: resourceIndicators(config, allowed),
     },
-    interactions: { url: (_ctx, interaction) => `${mountPrefix(config.mount_path)}/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `${mountPrefix(config.mount_path)}/interaction/${interaction.uid}`,
+      policy: narrowingPolicy(allowed),
+    },
     renderError: renderError(render),
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trust_proxy;
+  provider.use(async (ctx, next) => {
+    await next();
+    // RFC 7662 lets the server add claims to an active introspection response; config says which.
+    const body = ctx.body as { active?: boolean; sub?: string; scope?: string } | undefined;
+    if (ctx.oidc?.route === 'introspection' && body?.active) ctx.body = { ...(await claims.introspectionClaims(body.sub, body.scope)), ...body };
+  });
   return provider;
 }
 

@@ -1,0 +1,93 @@
+// Which claims go where: config maps scopes to claims and claims to destinations; hooks add what config cannot say.
+import type { Account, KoaContextWithOIDC } from 'oidc-provider';
+import type { LoadedConfig } from '../config/load.js';
+import type { ClaimDestination } from '../config/schema.js';
+import type { AccountDocument, AccountStore } from '../accounts/account-store.js';
+import { scopeClaims } from '../provider/scopes.js';
+import { isClaims, type guardHooks } from './hook-failure.js';
+import { hookAccount, hookClient, hookToken } from './hook-views.js';
+import { withoutReserved } from './reserved-claims.js';
+import type { HookModule } from './types.js';
+
+const DEFAULT_DESTINATIONS: readonly ClaimDestination[] = ['id_token', 'userinfo'];
+
+type Guard = ReturnType<typeof guardHooks>;
+type ClientLike = { clientId: string; metadata(): Record<string, unknown> };
+
+export class ClaimPolicy {
+  private readonly byScope: Record<string, string[]>;
+
+  constructor(
+    private readonly config: LoadedConfig,
+    private readonly accounts: AccountStore,
+    private readonly hooks: HookModule,
+    private readonly guard: Guard,
+  ) {
+    this.byScope = scopeClaims(config);
+  }
+
+  private destinations(claim: string): readonly ClaimDestination[] {
+    return this.config.claims[claim] ?? DEFAULT_DESTINATIONS;
+  }
+
+  /** Account fields released for `scope` to one destination. */
+  private fromConfig(account: AccountDocument, scope: string | undefined, destination: ClaimDestination): Record<string, unknown> {
+    const names = new Set((scope ?? '').split(' ').flatMap((name) => this.byScope[name] ?? []));
+    return Object.fromEntries(
+      [...names]
+        .filter((name) => this.destinations(name).includes(destination) && account.claims[name] !== undefined)
+        .map((name) => [name, account.claims[name]]),
+    );
+  }
+
+  /** oidc-provider's findAccount: claims for the ID token or userinfo; oidc-provider still filters them by granted scope. */
+  findAccount = async (ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
+    const account = await this.accounts.findById(sub);
+    if (!account || account.disabled) return undefined;
+    return {
+      accountId: account._id,
+      claims: async (use: string, scope: string) => {
+        const destination = use === 'id_token' ? 'id_token' : 'userinfo';
+        const extra = this.hooks.claims
+          ? await this.guard.async(
+              'claims',
+              () => this.hooks.claims!(hookAccount(account), { use: destination, scope, client: hookClient(ctx.oidc?.client as ClientLike | undefined) }),
+              isClaims,
+            )
+          : undefined;
+        // Claims config sends elsewhere stay out; hook claims are subject to the same destinations.
+        const fromHook = Object.fromEntries(Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(destination)));
+        return { ...this.fromConfig(account, scope, destination), ...fromHook, sub: account._id };
+      },
+    };
+  };
+
+  /** oidc-provider's extraTokenClaims: claims for access tokens (the JWT payload, or an opaque token's introspection). */
+  extraTokenClaims = async (ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; scope?: string; clientId?: string; resourceServer?: { identifier(): string } }) => {
+    if (token.kind !== 'AccessToken') return undefined;
+    const account = token.accountId ? await this.accounts.findById(token.accountId) : undefined;
+    const configured = account ? this.fromConfig(account, token.scope, 'access_token') : {};
+    const extra = this.hooks.accessTokenClaims
+      ? await this.guard.async(
+          'accessTokenClaims',
+          () =>
+            this.hooks.accessTokenClaims!({
+              client: hookClient(ctx.oidc?.client as ClientLike | undefined),
+              token: hookToken(token),
+              account: account && hookAccount(account),
+              resource: token.resourceServer?.identifier(),
+            }),
+          isClaims,
+        )
+      : undefined;
+    const claims = withoutReserved({ ...configured, ...extra });
+    return Object.keys(claims).length > 0 ? claims : undefined;
+  };
+
+  /** Claims configured for introspection responses of an active token, added without replacing what is there. */
+  async introspectionClaims(sub: string | undefined, scope: string | undefined): Promise<Record<string, unknown>> {
+    if (!sub) return {};
+    const account = await this.accounts.findById(sub);
+    return account ? withoutReserved(this.fromConfig(account, scope, 'introspection')) : {};
+  }
+}

@@ -1,0 +1,28 @@
+// Adapts the integrator's `authenticate` hook to the login route: checked result, logged failure, no leaks.
+import type Provider from 'oidc-provider';
+import type { ExternalDirectory } from '../accounts/authenticator.js';
+import type { guardHooks } from './hook-failure.js';
+import { hookClient } from './hook-views.js';
+import type { HookModule } from './types.js';
+
+type Answer = string | { accountId: string; claims?: Record<string, unknown> } | undefined;
+
+const isAnswer = (value: unknown): value is Answer =>
+  value === undefined ||
+  (typeof value === 'string' && value.length > 0) ||
+  (typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { accountId?: unknown }).accountId === 'string' &&
+    ((value as { claims?: unknown }).claims === undefined || typeof (value as { claims?: unknown }).claims === 'object'));
+
+export function externalDirectory(hooks: HookModule, guard: ReturnType<typeof guardHooks>, provider: Provider) {
+  const authenticate = hooks.authenticate;
+  if (!authenticate) return undefined;
+  return (clientId: string): ExternalDirectory =>
+    async (username, password) => {
+      const client = hookClient((await provider.Client.find(clientId)) ?? undefined);
+      const answer = await guard.async('authenticate', () => authenticate({ username, password, client }), isAnswer);
+      if (answer === undefined) return undefined;
+      return typeof answer === 'string' ? { accountId: answer } : answer;
+    };
+}

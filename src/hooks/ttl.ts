@@ -1,0 +1,57 @@
+// Token lifetimes: hooks.ttl, then the client's override, then the resource server's, then config's ttl section.
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { LoadedConfig } from '../config/load.js';
+import type { HookGuard } from './hook-failure.js';
+import { isSeconds } from './hook-failure.js';
+import { hookClient, hookToken } from './hook-views.js';
+import type { HookModule, TtlKind } from './types.js';
+
+// oidc-provider types each ttl function with its own model class; these read only the few fields below.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type TtlFunction = (...args: any[]) => number;
+type AnyClient = { clientId: string; metadata(): Record<string, unknown> };
+type AnyToken = { kind?: string; iiat?: number; resourceServer?: { identifier(): string } };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+export function buildTtl(config: LoadedConfig, hooks: HookModule, guard: HookGuard): NonNullable<Configuration['ttl']> {
+  const clients = new Map(config.clients.map((client) => [client.client_id, client]));
+  const resources = new Map(config.resources.map((resource) => [resource.indicator, resource]));
+
+  const fromHook = (kind: TtlKind, token?: AnyToken, client?: AnyClient): number | undefined => {
+    const ttl = hooks.ttl;
+    if (!ttl) return undefined;
+    const resource = token?.resourceServer?.identifier();
+    return guard('ttl', () => ttl(kind, { client: hookClient(client), token: token && hookToken(token as never, kind), resource }), isSeconds);
+  };
+
+  const simple = (kind: TtlKind, fallback: number): TtlFunction =>
+    (_ctx: KoaContextWithOIDC, token: AnyToken, client?: AnyClient) => fromHook(kind, token, client) ?? fallback;
+
+  const ttl: Record<string, TtlFunction> = {
+    AccessToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
+      const resource = token.resourceServer ? resources.get(token.resourceServer.identifier()) : undefined;
+      return (
+        fromHook('AccessToken', token, client) ??
+        clients.get(client.clientId)?.access_token_ttl ??
+        resource?.access_token_ttl ??
+        config.ttl.access_token
+      );
+    }),
+    IdToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) =>
+      fromHook('IdToken', token, client) ?? clients.get(client.clientId)?.id_token_ttl ?? config.ttl.id_token),
+    RefreshToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
+      // The absolute lifetime runs from the chain's first issue (iiat), so rotation never extends it;
+      // each token also dies after the idle window.
+      const absolute = fromHook('RefreshToken', token, client) ?? clients.get(client.clientId)?.refresh_token_ttl ?? config.ttl.refresh_token;
+      const remaining = (token.iiat ?? now()) + absolute - now();
+      return Math.max(1, Math.min(config.ttl.refresh_token_idle, remaining));
+    }),
+    AuthorizationCode: simple('AuthorizationCode', config.ttl.authorization_code),
+    Grant: simple('Grant', config.ttl.grant),
+    Session: simple('Session', config.ttl.session),
+    Interaction: simple('Interaction', config.ttl.interaction),
+    PushedAuthorizationRequest: simple('PushedAuthorizationRequest', config.ttl.pushed_authorization_request),
+  };
+  return ttl;
+}
