@@ -38,7 +38,7 @@ export function createApp({ config, provider, db, logger, render, production, co
   app.use(errorPage(render, logger));
 
   const router = new Router();
-  addHealthRoutes(router, db);
+  addHealthRoutes(router, db, logger);
   addAssetRoutes(router, mountPrefix(config.mount_path));
   app.use(router.routes());
   for (const page of pages) app.use(page.routes()).use(page.allowedMethods());

@@ -20,10 +20,18 @@ import { ClaimPolicy } from './hooks/claims.js';
 import { externalDirectory } from './hooks/directory.js';
 import { allowedScopes } from './provider/scope-policy.js';
 import { createRenderer } from './views/render.js';
-import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, seedDemo } from './demo/seed.js';
+import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, demoLeftovers, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
 import { createApp } from './app.js';
 import type { HookModule } from './hooks/types.js';
+
+/** Start-up checks that failed; each reason says how to fix it. */
+export class StartupRefused extends Error {
+  override name = 'StartupRefused';
+  constructor(readonly reasons: string[]) {
+    super(reasons.join('\n'));
+  }
+}
 
 export interface Gatehouse {
   readonly url: string;
@@ -76,6 +84,10 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   const accounts = new AccountStore(db);
   await accounts.createIndexes();
   const passwordParams = scryptParams(config.password_hashing);
+  if (production) {
+    const leftovers = await demoLeftovers(db, accounts);
+    if (leftovers.length) throw new StartupRefused(leftovers.map((reason) => `refusing to start in production: ${reason}`));
+  }
   const demo = !production && config.demo;
   if (demo && (await seedDemo(db, accounts, config.issuer, passwordParams)))
     logger.info(`created a demo user and client: open ${demoHome(config.issuer)} and sign in as "${DEMO_USERNAME}" with password "${DEMO_PASSWORD}"`);

@@ -2,7 +2,7 @@
 import { loadConfig } from './config/load.js';
 import { ConfigError } from './config/errors.js';
 import { createLogger } from './logger.js';
-import { startGatehouse } from './gatehouse.js';
+import { startGatehouse, StartupRefused } from './gatehouse.js';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL });
 
@@ -33,6 +33,7 @@ main().catch((error: Error) => {
     for (const problem of error.problems) process.stderr.write(`${problem}\n`);
     process.exit(2);
   }
-  process.stderr.write(`gatehouse: ${error.message}\n`);
+  if (error instanceof StartupRefused) for (const reason of error.reasons) process.stderr.write(`${reason}\n`);
+  else process.stderr.write(`gatehouse: ${error.message}\n`);
   process.exit(1);
 });

@@ -16,7 +16,10 @@ export class PasswordAuthenticator {
   constructor(
     private readonly accounts: AccountStore,
     private readonly params: ScryptParams,
-  ) {}
+  ) {
+    // Made up front so even the first unknown-user attempt costs one hash, like a known user's.
+    void this.decoy();
+  }
 
   /** The account when the credentials are right and the account is enabled; otherwise undefined. */
   async authenticate(username: string, password: string, external?: ExternalDirectory): Promise<AccountDocument | undefined> {

@@ -69,7 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
 
   const config = result.data;
-  const issuer = (config.issuer ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+  const mount = config.mount_path === '/' ? '' : config.mount_path;
+  const issuer = (config.issuer ?? `http://localhost:${config.port}${mount}`).replace(/\/$/, '');
+  // Discovery is served under the mount path, and RPs require it to sit under the issuer exactly.
+  if (new URL(issuer).pathname.replace(/\/$/, '') !== mount)
+    throw new ConfigError([`${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path "${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`]);
   return deepFreeze({ ...config, issuer, file });
 }
 

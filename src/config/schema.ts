@@ -97,7 +97,7 @@ export const configSchema = z
     issuer: httpUrl
       .refine((value) => !/[?#]/.test(value), 'the issuer must not have a query or fragment (expected e.g. https://id.example.com)')
       .optional()
-      .describe('Public URL of this provider (the "iss" of every token). Env ISSUER overrides. Default: http://localhost:<port>.'),
+      .describe('Public URL of this provider (the "iss" of every token). Env ISSUER overrides. Default: http://localhost:<port><mount_path>.'),
     port: z.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on. Env PORT overrides.'),
     host: z.string().min(1).default('0.0.0.0').describe('Interface to listen on.'),
     mount_path: z

@@ -16,6 +16,7 @@ interface DemoSession {
 }
 
 const COOKIE = 'gatehouse.demo';
+const MAX_SESSIONS = 1000;
 const client: oauth.Client = { client_id: DEMO_CLIENT_ID };
 // The demo talks to its own issuer, which is plain http on localhost in development.
 const http = { [oauth.allowInsecureRequests]: true } as const;
@@ -26,12 +27,19 @@ export function createDemoRouter(issuer: string, render: Render): Router {
   const sessions = new Map<string, DemoSession>();
   const issuerUrl = new URL(issuer);
   let server: Promise<oauth.AuthorizationServer> | undefined;
-  const as = () => (server ??= oauth.discoveryRequest(issuerUrl, http).then((response) => oauth.processDiscoveryResponse(issuerUrl, response)));
+  const as = () => {
+    server ??= oauth.discoveryRequest(issuerUrl, http).then((response) => oauth.processDiscoveryResponse(issuerUrl, response));
+    // A failed discovery is retried on the next request rather than cached.
+    server.catch(() => (server = undefined));
+    return server;
+  };
   const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
 
   function sessionId(ctx: Context): string {
     let id = ctx.cookies.get(COOKIE);
     if (!id || !sessions.has(id)) {
+      // Development toy: bounded, oldest first out, so cookieless requests cannot grow it without limit.
+      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
       id = randomBytes(18).toString('base64url');
       sessions.set(id, {});
       ctx.cookies.set(COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/demo' });
@@ -81,8 +89,8 @@ export function createDemoRouter(issuer: string, render: Render): Router {
     const pending = state.pending;
     if (!pending) return ctx.redirect(demoHome(issuer));
     state.pending = undefined;
-    const server = await as();
     try {
+      const server = await as();
       const params = oauth.validateAuthResponse(server, client, new URL(ctx.href), pending.state);
       const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), params, demoRedirectUri(issuer), pending.verifier, http);
       await remember(state, server, await oauth.processAuthorizationCodeResponse(server, client, response, { expectedNonce: pending.nonce, requireIdToken: true }));
@@ -94,8 +102,8 @@ export function createDemoRouter(issuer: string, render: Render): Router {
 
   router.post('/refresh', async (ctx) => {
     const state = session(ctx);
-    const server = await as();
     try {
+      const server = await as();
       if (!state.tokens?.refresh_token) throw new Error('no refresh token');
       const response = await oauth.refreshTokenGrantRequest(server, client, oauth.None(), state.tokens.refresh_token, http);
       await remember(state, server, await oauth.processRefreshTokenResponse(server, client, response));

@@ -17,6 +17,15 @@ export function demoHome(issuer: string): string {
   return new URL('/demo', issuer).href;
 }
 
+/** Production refuses to run while the well-known demo credentials could sign in to real clients. */
+export async function demoLeftovers(db: Db, accounts: AccountStore): Promise<string[]> {
+  const found: string[] = [];
+  if (await accounts.findByUsername(DEMO_USERNAME)) found.push(`the demo user "${DEMO_USERNAME}" exists (remove it: db.accounts.deleteOne({usernameKey: "demo"}))`);
+  if (await db.collection<StoredModel>(modelCollectionName('Client')).findOne({ _id: DEMO_CLIENT_ID }))
+    found.push(`the demo client "${DEMO_CLIENT_ID}" exists (remove it: db.oidc_Client.deleteOne({_id: "${DEMO_CLIENT_ID}"}))`);
+  return found;
+}
+
 /** Creates the demo user when there is no account at all; keeps the demo client's URLs current. Returns true when it created the user. */
 export async function seedDemo(db: Db, accounts: AccountStore, issuer: string, params: ScryptParams): Promise<boolean> {
   let created = false;

@@ -1,9 +1,10 @@
 // Liveness (/healthz: the process answers) and readiness (/readyz: MongoDB answers a ping in time).
 import type Router from '@koa/router';
 import type { Db } from 'mongodb';
+import type { Logger } from '../logger.js';
 import { pingDatabase } from '../storage/connect.js';
 
-export function addHealthRoutes(router: Router, db: Db): void {
+export function addHealthRoutes(router: Router, db: Db, logger: Logger): void {
   router.get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok' };
@@ -15,7 +16,9 @@ export function addHealthRoutes(router: Router, db: Db): void {
       ctx.body = { status: 'ready' };
       return;
     }
+    // The driver's message names internal hosts: it goes to the log, the public answer stays generic.
+    logger.warn({ requestId: ctx.state.requestId, reason: ping.reason }, 'readiness check failed');
     ctx.status = 503;
-    ctx.body = { status: 'unavailable', reason: `database: ${ping.reason}` };
+    ctx.body = { status: 'unavailable', reason: 'database unreachable' };
   });
 }

@@ -1,6 +1,6 @@
 // The oidc-provider Adapter on MongoDB: one collection per model, `_id` = model id, `expiresAt` TTL.
 import type { Collection, Db } from 'mongodb';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
 /** Models whose artifacts belong to a grant and die with it (oidc-provider's grant-bound tokens). */
 export const GRANT_BOUND_MODELS = [
@@ -100,8 +100,18 @@ export class MongoAdapter implements Adapter {
     return this.findOne({ 'payload.userCode': String(userCode) });
   }
 
+  /**
+   * oidc-provider checks `consumed` and then calls consume(); two parallel exchanges of one code (or one refresh
+   * token) would both pass that check. The loser of the conditional write is treated as reuse: the grant is revoked.
+   */
   async consume(id: string): Promise<void> {
-    await this.tryConsume(id);
+    if (await this.tryConsume(id)) return;
+    const found = await this.collection.findOne({ _id: String(id) });
+    if (found?.payload.grantId) {
+      await this.revokeByGrantId(String(found.payload.grantId));
+      await modelCollection(this.db, 'Grant').deleteOne({ _id: String(found.payload.grantId) });
+    }
+    throw new errors.InvalidGrant('grant request is invalid');
   }
 
   /** Marks the artifact consumed; true only for the one caller that consumed it (a conditional write). */
@@ -117,9 +127,9 @@ export class MongoAdapter implements Adapter {
     await this.collection.deleteOne({ _id: String(id) });
   }
 
+  /** oidc-provider calls this once per grant-bound model, so each call clears its own collection. */
   async revokeByGrantId(grantId: string): Promise<void> {
-    const filter = { 'payload.grantId': String(grantId) };
-    await Promise.all(GRANT_BOUND_MODELS.map((model) => modelCollection(this.db, model).deleteMany(filter)));
+    await this.collection.deleteMany({ 'payload.grantId': String(grantId) });
   }
 
   private async findOne(filter: Record<string, string>): Promise<AdapterPayload | undefined> {

@@ -21,9 +21,10 @@ describe('password hashing', () => {
   });
 
   it('verifies with the parameters stored in the hash, not the current ones', async () => {
-    const old = await hashPassword('legacy', LOW);
+    const old = await hashPassword('legacy', { N: 32768, r: 8, p: 1 });
+    expect(old).toMatch(/^\$scrypt\$N=32768,r=8,p=1\$/);
     expect(await verifyPassword('legacy', old)).toBe(true);
-    expect(needsRehash(old, { N: 32768, r: 8, p: 1 })).toBe(true);
+    expect(needsRehash(old, { N: 65536, r: 8, p: 1 })).toBe(true);
     expect(needsRehash(old, LOW)).toBe(false);
   });
 });

@@ -114,6 +114,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('puts the mount path into the default issuer and rejects an issuer whose path differs', () => {
+    expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('port: 4100\nmount_path: /oidc\n') }).issuer).toBe('http://localhost:4100/oidc');
+    const problems = problemsOf('mount_path: /oidc\nissuer: https://id.example.com\n');
+    expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:2: issuer: path "\/" does not match mount_path "\/oidc"/)]);
+  });
+
   it('lists every problem together', () => {
     const problems = problemsOf('port: -1\nissuer: ftp://nope\nextra: 1\n');
     expect(problems).toHaveLength(3);

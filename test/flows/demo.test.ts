@@ -53,6 +53,16 @@ describe('/demo (development only)', () => {
     expect(after.html).toContain('Sign in with Gatehouse');
   });
 
+  it('makes production refuse to start on a database that still has the demo user and client', async () => {
+    await expect(startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, env: { NODE_ENV: 'production' } })).rejects.toMatchObject({
+      name: 'StartupRefused',
+      reasons: [
+        expect.stringMatching(/^refusing to start in production: the demo user "demo" exists/),
+        expect.stringMatching(/^refusing to start in production: the demo client "gatehouse-demo" exists/),
+      ],
+    });
+  });
+
   it('is not served in production', async () => {
     const production = await startTestGatehouse({
       mongoUri: storage.uri,

@@ -75,9 +75,12 @@ describe('failed sign-in shows one generic message and signs nobody in', () => {
     expect(again.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('a login form posted without its CSRF token is refused with an error page', async () => {
+  it('a login form posted with another interaction\'s CSRF token is refused with an error page', async () => {
+    const other = await loginPage();
     const { browser, page } = await loginPage();
-    const refused = expectPage(await browser.submit(page, '/login', { username: 'erin', password: 'erin-password-1', csrf: 'forged' }), /Something went wrong/);
+    const stolen = findForm(other.page.html, '/login').hidden.csrf!;
+    expect(stolen).not.toBe(findForm(page.html, '/login').hidden.csrf);
+    const refused = expectPage(await browser.submit(page, '/login', { username: 'erin', password: 'erin-password-1', csrf: stolen }), /Something went wrong/);
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('invalid_request');
     expect(refused.html).toMatch(/Request ID<\/dt><dd><code>[0-9a-f-]{36}<\/code>/);
@@ -128,6 +131,17 @@ describe('protocol errors', () => {
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
   });
 
+  it('two parallel exchanges of one code: exactly one succeeds, and the winner\'s tokens are revoked as reuse', async () => {
+    const request = await authorizationRequest(config);
+    const callback = await signIn(newBrowser(), request, 'erin', 'erin-password-1');
+    const results = await Promise.allSettled([exchange(config, callback, request), exchange(config, callback, request)]);
+    const won = results.filter((result) => result.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { error: 'invalid_grant' } });
+    const tokens = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof exchange>>>).value;
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+  });
+
   it('a wrong client secret is 401 invalid_client', async () => {
     const request = await authorizationRequest(config);
     const callback = await signIn(newBrowser(), request, 'erin', 'erin-password-1');
@@ -153,9 +167,12 @@ describe('protocol errors', () => {
     expect(denied.searchParams.get('state')).toBe(request.state);
   });
 
-  it('an unknown interaction is an error page, not a crash', async () => {
-    const page = expectPage(await newBrowser().navigate(`${env.gatehouse.url}/interaction/does-not-exist`), /Something went wrong/);
+  it('an interaction URL other than the one bound to the browser is an error page, not a crash', async () => {
+    const { browser } = await loginPage();
+    const page = expectPage(await browser.navigate(`${env.gatehouse.url}/interaction/does-not-exist`), /Something went wrong/);
     expect(page.status).toBe(400);
     expect(page.html).not.toMatch(/at .*\.js:\d+/);
+    const stranger = expectPage(await newBrowser().navigate(`${env.gatehouse.url}/interaction/does-not-exist`), /Something went wrong/);
+    expect(stranger.status).toBe(400);
   });
 });
