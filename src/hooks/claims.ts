@@ -63,10 +63,13 @@ export class ClaimPolicy {
   };
 
   /** oidc-provider's extraTokenClaims: claims for access tokens (the JWT payload, or an opaque token's introspection). */
-  extraTokenClaims = async (ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; scope?: string; clientId?: string; resourceServer?: { identifier(): string } }) => {
+  extraTokenClaims = async (ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; grantId?: string; scope?: string; clientId?: string; resourceServer?: { identifier(): string } }) => {
     if (token.kind !== 'AccessToken') return undefined;
     const account = token.accountId ? await this.accounts.findById(token.accountId) : undefined;
-    const configured = account ? this.fromConfig(account, token.scope, 'access_token') : {};
+    // A token for a resource server carries only the API's scopes; the user consented to the OIDC ones in the grant.
+    const grant = token.grantId ? await ctx.oidc.provider.Grant.find(token.grantId) : undefined;
+    const scope = [token.scope, grant?.getOIDCScope()].filter(Boolean).join(' ');
+    const configured = account ? this.fromConfig(account, scope, 'access_token') : {};
     const extra = this.hooks.accessTokenClaims
       ? await this.guard.async(
           'accessTokenClaims',
