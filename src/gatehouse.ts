@@ -7,7 +7,7 @@ import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
-import { createModelIndexes } from './storage/mongo-adapter.js';
+import { createModelIndexes } from './storage/model-collections.js';
 import { ensureSigningKeys, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
 import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';

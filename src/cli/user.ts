@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../accounts/password.js';
 import { scryptParams } from '../accounts/authenticator.js';
-import { AccountError } from '../accounts/account-store.js';
-import { revokeByAccountId } from '../storage/mongo-adapter.js';
+import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
+import { RESERVED_CLAIMS } from '../hooks/reserved-claims.js';
+import { revokeByAccountId } from '../storage/model-collections.js';
 import { CliError, type Command } from './command.js';
 import { withDatabase } from './context.js';
 import { readPassword } from './read-password.js';
@@ -86,6 +87,37 @@ export const userEnableCommand: Command = {
   },
 };
 
+/** `field=value`: JSON when it parses (numbers, booleans, arrays, objects, "quoted"), otherwise the plain string. */
+function parseAssignment(text: string): [string, unknown] {
+  const separator = text.indexOf('=');
+  if (separator <= 0) throw new CliError(`expected field=value, got "${text}"`, 64);
+  const field = text.slice(0, separator);
+  const raw = text.slice(separator + 1);
+  if (!CLAIM_FIELD.test(field)) throw new CliError(`invalid field name "${field}" (expected letters, digits and _)`, 64);
+  if (RESERVED_CLAIMS.has(field)) throw new CliError(`"${field}" is a reserved claim and cannot be set`, 64);
+  try {
+    return [field, JSON.parse(raw)];
+  } catch {
+    return [field, raw];
+  }
+}
+
+export const userSetCommand: Command = {
+  name: 'user set',
+  usage: 'user set <username> <field>=<value> [...]',
+  summary: 'set account fields used as claims (values may be JSON)',
+  async run(args, { env, stdout }) {
+    const [name, ...assignments] = parseArgs({ args, allowPositionals: true }).positionals;
+    if (!name || assignments.length === 0) throw new CliError(`usage: gatehouse ${this.usage}`, 64);
+    const claims = Object.fromEntries(assignments.map(parseAssignment));
+    return withDatabase(env, async ({ accounts }) => {
+      const account = await accountStep(() => accounts.update(name, { claims }));
+      stdout.write(`updated "${account.username}": ${Object.keys(claims).join(', ')}\n`);
+      return 0;
+    });
+  },
+};
+
 export const userListCommand: Command = {
   name: 'user list',
   usage: 'user list',
@@ -99,4 +131,4 @@ export const userListCommand: Command = {
   },
 };
 
-export const userCommands = [userAddCommand, userPasswdCommand, userDisableCommand, userEnableCommand, userListCommand];
+export const userCommands = [userAddCommand, userPasswdCommand, userSetCommand, userDisableCommand, userEnableCommand, userListCommand];

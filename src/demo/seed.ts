@@ -2,7 +2,7 @@
 import type { Db } from 'mongodb';
 import { AccountError, type AccountStore } from '../accounts/account-store.js';
 import { hashPassword, type ScryptParams } from '../accounts/password.js';
-import { modelCollectionName, type StoredModel } from '../storage/mongo-adapter.js';
+import { modelCollectionName, type StoredModel } from '../storage/model-collections.js';
 
 export const DEMO_USERNAME = 'demo';
 /** A published, well-known password: the demo user exists only in development and production refuses it. */

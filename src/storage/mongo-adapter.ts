@@ -1,65 +1,8 @@
 // The oidc-provider Adapter on MongoDB: one collection per model, `_id` = model id, `expiresAt` TTL.
 import type { Collection, Db } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
 
-/** Models whose artifacts belong to a grant and die with it (oidc-provider's grant-bound tokens). */
-export const GRANT_BOUND_MODELS = [
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-] as const;
-
-/** Every model oidc-provider may ask an adapter for; their indexes are created at start. */
-export const MODELS = [
-  ...GRANT_BOUND_MODELS,
-  'Session',
-  'Interaction',
-  'Grant',
-  'ClientCredentials',
-  'Client',
-  'InitialAccessToken',
-  'RegistrationAccessToken',
-  'ReplayDetection',
-  'PushedAuthorizationRequest',
-] as const;
-
-export interface StoredModel {
-  _id: string;
-  payload: AdapterPayload;
-  expiresAt?: Date;
-}
-
-export function modelCollectionName(model: string): string {
-  return `oidc_${model}`;
-}
-
-function modelCollection(db: Db, model: string): Collection<StoredModel> {
-  return db.collection<StoredModel>(modelCollectionName(model));
-}
-
-/** Creates the TTL and lookup indexes for every model; safe to run at every start. */
-export async function createModelIndexes(db: Db): Promise<void> {
-  await Promise.all(
-    MODELS.map(async (model) => {
-      const collection = modelCollection(db, model);
-      await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
-      if ((GRANT_BOUND_MODELS as readonly string[]).includes(model) || model === 'Grant')
-        await collection.createIndex({ 'payload.grantId': 1 }, { name: 'grantId' });
-      if (model === 'Session') await collection.createIndex({ 'payload.uid': 1 }, { name: 'uid', unique: true });
-      if (model === 'DeviceCode') await collection.createIndex({ 'payload.userCode': 1 }, { name: 'userCode', unique: true });
-    }),
-  );
-}
-
-/** Deletes every session, grant and token of an account, e.g. when an admin disables it. */
-export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
-  const results = await Promise.all(
-    MODELS.map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) })),
-  );
-  return results.reduce((sum, result) => sum + result.deletedCount, 0);
-}
 
 /** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives. */
 export function createMongoAdapter(db: Db): (model: string) => MongoAdapter {
@@ -107,10 +50,7 @@ export class MongoAdapter implements Adapter {
   async consume(id: string): Promise<void> {
     if (await this.tryConsume(id)) return;
     const found = await this.collection.findOne({ _id: String(id) });
-    if (found?.payload.grantId) {
-      await this.revokeByGrantId(String(found.payload.grantId));
-      await modelCollection(this.db, 'Grant').deleteOne({ _id: String(found.payload.grantId) });
-    }
+    if (found?.payload.grantId) await revokeGrant(this.db, String(found.payload.grantId));
     throw new errors.InvalidGrant('grant request is invalid');
   }
 

@@ -69,6 +69,17 @@ describe('gatehouse user', () => {
     expect((await accounts().findOne({ _id: sub }))!.disabled).toBe(false);
   });
 
+  it('set stores fields as claims, JSON values typed, and refuses reserved or unsafe names', async () => {
+    const result = await cli(['user', 'set', 'grace', 'roles=["admin","ops"]', 'org_id=o-42', 'seniority=7', 'active_member=true']);
+    expect([result.code, result.stdout]).toEqual([0, 'updated "Grace": roles, org_id, seniority, active_member\n']);
+    expect((await accounts().findOne({ usernameKey: 'grace' }))!.claims).toMatchObject({ roles: ['admin', 'ops'], org_id: 'o-42', seniority: 7, active_member: true });
+    for (const [bad, message] of [['sub=x', /"sub" is a reserved claim/], ['$where=1', /invalid field name "\$where"/], ['a.b=1', /invalid field name "a\.b"/]] as const) {
+      const refused = await cli(['user', 'set', 'grace', bad]);
+      expect(refused.code).toBe(64);
+      expect(refused.stderr).toMatch(message);
+    }
+  });
+
   it('list prints every account with its status', async () => {
     await cli(['user', 'add', 'ivan'], 'pw-ivan\n');
     await cli(['user', 'disable', 'ivan']);

@@ -15,7 +15,7 @@ import {
   type FlowEnv,
 } from '../helpers/oidc-flow.js';
 import { findForm } from '../helpers/browser.js';
-import { revokeByAccountId } from '../../src/storage/mongo-adapter.js';
+import { revokeByAccountId } from '../../src/storage/model-collections.js';
 
 let env: FlowEnv;
 let config: client.Configuration;

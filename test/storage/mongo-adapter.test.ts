@@ -1,7 +1,8 @@
 // The oidc-provider adapter contract, run through the real driver against the selected MongoDB server.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { AdapterPayload } from 'oidc-provider';
-import { createMongoAdapter, createModelIndexes, modelCollectionName, GRANT_BOUND_MODELS } from '../../src/storage/mongo-adapter.js';
+import { createMongoAdapter } from '../../src/storage/mongo-adapter.js';
+import { createModelIndexes, modelCollectionName, GRANT_BOUND_MODELS } from '../../src/storage/model-collections.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 let storage: TestStorage;
@@ -73,15 +74,24 @@ describe('MongoAdapter', () => {
     expect(await adapter.findByUserCode('ABCD-EFGH')).toMatchObject({ userCode: 'ABCD-EFGH' });
   });
 
-  it('consume is atomic: of two concurrent consumes exactly one wins, and find shows it consumed', async () => {
+  it('consume is atomic: of two concurrent consumes exactly one wins; the loser is invalid_grant and the grant is revoked', async () => {
     const adapter = adapterFor('AuthorizationCode');
     await adapter.upsert('code-1', { grantId: 'g-code', clientId: 'c' }, 60);
-    const results = await Promise.all([adapter.tryConsume('code-1'), adapter.tryConsume('code-1')]);
-    expect(results.filter(Boolean)).toHaveLength(1);
-    const found = await adapter.find('code-1');
-    expect(typeof found?.consumed).toBe('number');
-    await adapter.consume('code-1');
-    expect((await adapter.find('code-1'))?.consumed).toBe(found?.consumed);
+    await adapterFor('AccessToken').upsert('at-of-g-code', { grantId: 'g-code' }, 60);
+    await adapterFor('Grant').upsert('g-code', { accountId: 'a', clientId: 'c' }, 60);
+    const results = await Promise.allSettled([adapter.consume('code-1'), adapter.consume('code-1')]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { error: 'invalid_grant' } });
+    expect(await adapterFor('AccessToken').find('at-of-g-code')).toBeUndefined();
+    expect(await adapterFor('Grant').find('g-code')).toBeUndefined();
+  });
+
+  it('consume marks the document consumed for the next find', async () => {
+    const adapter = adapterFor('RefreshToken');
+    await adapter.upsert('rt-consume', { grantId: 'g-rt' }, 60);
+    expect(await adapter.tryConsume('rt-consume')).toBe(true);
+    expect(typeof (await adapter.find('rt-consume'))?.consumed).toBe('number');
+    expect(await adapter.tryConsume('rt-consume')).toBe(false);
   });
 
   it('destroy removes the document', async () => {
@@ -91,7 +101,7 @@ describe('MongoAdapter', () => {
     expect(await adapter.find('rt-destroy')).toBeUndefined();
   });
 
-  it('revokeByGrantId removes every grant-bound artifact of that grant and nothing else', async () => {
+  it('revokeByGrantId, called per model as oidc-provider does, removes every artifact of that grant and nothing else', async () => {
     for (const model of GRANT_BOUND_MODELS) {
       await adapterFor(model).upsert(`${model}-victim`, { grantId: 'grant-revoked', userCode: `${model}-v` }, 600);
       await adapterFor(model).upsert(`${model}-survivor`, { grantId: 'grant-kept', userCode: `${model}-s` }, 600);
@@ -99,6 +109,9 @@ describe('MongoAdapter', () => {
     await adapterFor('Session').upsert('session-keep', { uid: 'u-keep', grantId: 'grant-revoked' } as AdapterPayload, 600);
 
     await adapterFor('AccessToken').revokeByGrantId('grant-revoked');
+    expect(await adapterFor('AccessToken').find('AccessToken-victim')).toBeUndefined();
+    expect(await adapterFor('RefreshToken').find('RefreshToken-victim')).toBeDefined();
+    for (const model of GRANT_BOUND_MODELS) await adapterFor(model).revokeByGrantId('grant-revoked');
 
     for (const model of GRANT_BOUND_MODELS) {
       expect(await adapterFor(model).find(`${model}-victim`)).toBeUndefined();

@@ -1,0 +1,73 @@
+// The collections behind oidc-provider's models: names, indexes, and account-wide revocation (no oidc-provider import,
+// so the CLI can use it without loading the provider).
+import type { Collection, Db } from 'mongodb';
+import type { AdapterPayload } from 'oidc-provider';
+
+/** Models whose artifacts belong to a grant and die with it (oidc-provider's grant-bound tokens). */
+export const GRANT_BOUND_MODELS = [
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+] as const;
+
+/** Every model oidc-provider may ask an adapter for; their indexes are created at start. */
+export const MODELS = [
+  ...GRANT_BOUND_MODELS,
+  'Session',
+  'Interaction',
+  'Grant',
+  'ClientCredentials',
+  'Client',
+  'InitialAccessToken',
+  'RegistrationAccessToken',
+  'ReplayDetection',
+  'PushedAuthorizationRequest',
+] as const;
+
+export interface StoredModel {
+  _id: string;
+  payload: AdapterPayload;
+  expiresAt?: Date;
+}
+
+export function modelCollectionName(model: string): string {
+  return `oidc_${model}`;
+}
+
+export function modelCollection(db: Db, model: string): Collection<StoredModel> {
+  return db.collection<StoredModel>(modelCollectionName(model));
+}
+
+/** Creates the TTL and lookup indexes for every model; safe to run at every start. */
+export async function createModelIndexes(db: Db): Promise<void> {
+  await Promise.all(
+    MODELS.map(async (model) => {
+      const collection = modelCollection(db, model);
+      await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
+      if ((GRANT_BOUND_MODELS as readonly string[]).includes(model) || model === 'Grant')
+        await collection.createIndex({ 'payload.grantId': 1 }, { name: 'grantId' });
+      if (model === 'Session') await collection.createIndex({ 'payload.uid': 1 }, { name: 'uid', unique: true });
+      if (model === 'DeviceCode') await collection.createIndex({ 'payload.userCode': 1 }, { name: 'userCode', unique: true });
+    }),
+  );
+}
+
+/** Deletes a grant and every artifact bound to it, as oidc-provider's own revocation does. */
+export async function revokeGrant(db: Db, grantId: string): Promise<void> {
+  const filter = { 'payload.grantId': String(grantId) };
+  await Promise.all([
+    ...GRANT_BOUND_MODELS.map((model) => modelCollection(db, model).deleteMany(filter)),
+    modelCollection(db, 'Grant').deleteOne({ _id: String(grantId) }),
+  ]);
+}
+
+/** Deletes every session, grant and token of an account, e.g. when an admin disables it. */
+export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
+  const results = await Promise.all(
+    MODELS.map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) })),
+  );
+  return results.reduce((sum, result) => sum + result.deletedCount, 0);
+}
+
