@@ -19,6 +19,7 @@ import { guardHooks } from './hooks/hook-failure.js';
 import { ClaimPolicy } from './hooks/claims.js';
 import { externalDirectory } from './hooks/directory.js';
 import { allowedScopes } from './provider/scope-policy.js';
+import { LoginThrottle } from './security/login-throttle.js';
 import { createRenderer } from './views/render.js';
 import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, demoLeftovers, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
@@ -113,6 +114,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
       },
     },
     directory: externalDirectory(hooks, guard, provider),
+    throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
     prefix,
   });
   const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];

@@ -13,6 +13,16 @@ export const duration = z
   .regex(new RegExp(DURATION_PATTERN), 'invalid duration (expected e.g. "90s", "15m", "12h", "14d", "2w")')
   .transform(parseDuration);
 
+function throttleRule(attempts: number, window: string, lockout: string) {
+  return z
+    .strictObject({
+      attempts: z.number().int().min(1).default(attempts).describe('Failures allowed within the window.'),
+      window: duration.prefault(window).describe('Window the failures are counted in.'),
+      lockout: duration.prefault(lockout).describe('How long sign-in is refused once the limit is passed.'),
+    })
+    .prefault({});
+}
+
 const scopeName = z.string().regex(/^[a-z][a-z0-9_:.-]*$/, 'invalid scope name (expected lowercase letters, digits, _ : . -)');
 
 export const CLAIM_DESTINATIONS = ['id_token', 'userinfo', 'access_token', 'introspection'] as const;
@@ -167,6 +177,13 @@ export const configSchema = z
       .describe('Resource servers (APIs) clients may request access tokens for with the resource parameter.'),
     default_resource: z.string().optional().describe('Indicator of the resource used when a client allowed to use it sends no resource parameter.'),
     hooks: z.string().min(1).optional().describe('Path (from the working directory) of an ES module exporting integrator hooks: ttl, claims, accessTokenClaims, authenticate.'),
+    login_throttling: z
+      .strictObject({
+        per_username: throttleRule(5, '15m', '15m').describe('Failed sign-ins allowed per username before a temporary lockout.'),
+        per_ip: throttleRule(30, '15m', '15m').describe('Failed sign-ins allowed per client IP before a temporary lockout.'),
+      })
+      .prefault({})
+      .describe('Brute-force protection for the login form, counted in MongoDB so every instance shares the counters.'),
     password_hashing: z
       .strictObject({
         scrypt_cost: z

@@ -11,6 +11,7 @@ import { strings } from '../views/strings.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { addMissing, loadOrCreateGrant, type MissingGrant } from './grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
+import { isBlocked, type LoginThrottle } from '../security/login-throttle.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -19,6 +20,7 @@ export interface InteractionDeps {
   render: Render;
   csrfSecret: string;
   catalog: ScopeCatalog;
+  throttle: LoginThrottle;
   /** The integrator's `authenticate` hook for a client, when there is one. */
   directory?: (clientId: string) => ExternalDirectory;
   /** URL prefix the routes are served under (the mount path, '' for '/'). */
@@ -105,12 +107,20 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.post('/:uid/login', form, async (ctx) => {
     const details = await interaction(ctx, 'login');
     const username = field(ctx, 'username');
+    const refuse = async (retryAfter: number) => {
+      // One message for every failure, throttled or not: the status and Retry-After tell a script, not a person, why.
+      ctx.status = retryAfter > 0 ? 429 : 401;
+      if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
+      showLogin(ctx, details, await clientName(details), username, strings.login.failed);
+    };
+    const before = await deps.throttle.check(username, ctx.ip);
+    if (isBlocked(before)) return refuse(before.retryAfter);
     const account = await deps.authenticator.authenticate(username, field(ctx, 'password'), deps.directory?.(String(details.params.client_id)));
     if (!account) {
-      ctx.status = 401;
-      showLogin(ctx, details, await clientName(details), username, strings.login.failed);
-      return;
+      await deps.throttle.failed(username, ctx.ip);
+      return refuse(0);
     }
+    await deps.throttle.succeeded(username);
     await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);
   });
 

@@ -9,7 +9,6 @@ export const strings = {
     submit: 'Sign in',
     cancel: 'Cancel',
     failed: 'The username or password is incorrect.',
-    throttled: 'Too many attempts. Please wait a moment and try again.',
   },
   consent: {
     title: 'Allow access?',

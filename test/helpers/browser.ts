@@ -16,6 +16,8 @@ interface Cookie {
 
 export class Browser {
   private readonly cookies = new Map<string, Cookie>();
+  /** Sent with every request, e.g. X-Forwarded-For to stand in for a client behind a trusted proxy. */
+  headers: Record<string, string> = {};
 
   /** @param callbackPrefixes redirects to these (the clients' redirect URIs) are returned, not followed. */
   constructor(private readonly callbackPrefixes: string[]) {}
@@ -31,6 +33,7 @@ export class Browser {
       .map((candidate) => `${candidate.name}=${candidate.value}`)
       .join('; ');
     const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
     headers.set('accept', 'text/html');
     if (cookie) headers.set('cookie', cookie);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });

@@ -1,0 +1,60 @@
+// Brute-force protection: per-username and per-IP failure counters in MongoDB, a lockout, 429 with Retry-After.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import type * as client from 'openid-client';
+import { addUser, authorizationRequest, discover, expectCallback, expectPage, newBrowser, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+
+const GENERIC = 'The username or password is incorrect.';
+let env: FlowEnv;
+let config: client.Configuration;
+
+beforeAll(async () => {
+  env = await startFlowEnv(`trust_proxy: true
+login_throttling:
+  per_username: { attempts: 3, window: 15m, lockout: 10m }
+  per_ip: { attempts: 5, window: 15m, lockout: 10m }
+`);
+  for (const name of ['uma', 'vic', 'wes']) await addUser(env.accounts, name, `${name}-password-1`);
+  config = await discover(env.gatehouse, 'first');
+});
+afterAll(async () => {
+  await env.stop();
+});
+
+/** One login attempt from `ip`; returns the response page or the callback when it succeeded. */
+async function attempt(ip: string, username: string, password: string) {
+  const browser = newBrowser();
+  browser.headers['x-forwarded-for'] = ip;
+  const request = await authorizationRequest(config);
+  const login = expectPage(await browser.navigate(request.url.href), /Sign in/);
+  return browser.submit(login, '/login', { username, password });
+}
+
+describe('login throttling', () => {
+  it('locks a username out after repeated failures, with the same message, 429 and Retry-After', async () => {
+    for (let i = 0; i < 3; i++) {
+      const page = (await attempt('10.0.0.1', 'uma', 'wrong')).page!;
+      expect([page.status, page.html.includes(GENERIC)]).toEqual([401, true]);
+    }
+    // Even the right password is refused during the lockout, and from another IP too.
+    const locked = (await attempt('10.0.0.2', 'UMA', 'uma-password-1')).page!;
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(500);
+    expect(locked.html).toContain(GENERIC);
+    expect(await env.storage.db.collection('login_throttle').countDocuments({ key: 'user:uma' })).toBe(1);
+  });
+
+  it('a successful sign-in resets the username counter', async () => {
+    for (let i = 0; i < 2; i++) expect((await attempt('10.0.1.1', 'vic', 'wrong')).page!.status).toBe(401);
+    expectCallback(await attempt('10.0.1.1', 'vic', 'vic-password-1'));
+    for (let i = 0; i < 2; i++) expect((await attempt('10.0.1.1', 'vic', 'wrong')).page!.status).toBe(401);
+    expectCallback(await attempt('10.0.1.1', 'vic', 'vic-password-1'));
+  });
+
+  it('locks an IP out after failures across usernames, without locking those users elsewhere', async () => {
+    for (let i = 0; i < 5; i++) expect((await attempt('10.0.2.1', `nobody${i}`, 'wrong')).page!.status).toBe(401);
+    const fromThatIp = (await attempt('10.0.2.1', 'wes', 'wes-password-1')).page!;
+    expect(fromThatIp.status).toBe(429);
+    expect(fromThatIp.html).toContain(GENERIC);
+    expectCallback(await attempt('10.0.2.2', 'wes', 'wes-password-1'));
+  });
+});
