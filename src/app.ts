@@ -2,7 +2,6 @@
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Router from '@koa/router';
-import type Provider from 'oidc-provider';
 import type { Db } from 'mongodb';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logger.js';
@@ -13,10 +12,11 @@ import { requestContext } from './http/request-context.js';
 import { errorPage, notFound } from './http/error-page.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountPrefix } from './provider/create-provider.js';
+import type { LiveProvider } from './provider/live-provider.js';
 
 export interface AppDeps {
   config: LoadedConfig;
-  provider: Provider;
+  provider: LiveProvider;
   db: Db;
   logger: Logger;
   render: Render;
@@ -42,7 +42,7 @@ export function createApp({ config, provider, db, logger, render, production, co
   addAssetRoutes(router, mountPrefix(config.mount_path));
   app.use(router.routes());
   for (const page of pages) app.use(page.routes()).use(page.allowedMethods());
-  app.use(mount(config.mount_path, provider));
+  app.use(mount(config.mount_path, provider.middleware));
   // oidc-provider has no catch-all: anything it did not answer ends here.
   app.use(notFound(render));
   return app;

@@ -9,6 +9,8 @@ import { selectStorageServer, type StorageServer } from './storage/storage-serve
 import { connectDatabase } from './storage/connect.js';
 import { createModelIndexes } from './storage/model-collections.js';
 import { ensureSigningKeys, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
+import { watchKeys } from './keys/key-watcher.js';
+import { LiveProvider } from './provider/live-provider.js';
 import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
 import { createProvider, mountPrefix } from './provider/create-provider.js';
@@ -20,6 +22,7 @@ import { ClaimPolicy } from './hooks/claims.js';
 import { externalDirectory } from './hooks/directory.js';
 import { allowedScopes } from './provider/scope-policy.js';
 import { LoginThrottle } from './security/login-throttle.js';
+import { productionProblems } from './security/production-checks.js';
 import { createRenderer } from './views/render.js';
 import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, demoLeftovers, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
@@ -62,6 +65,10 @@ export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) 
 }
 
 export async function startGatehouse({ config, env, logger }: StartOptions): Promise<Gatehouse> {
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(config, env);
+    if (problems.length) throw new StartupRefused(problems);
+  }
   // Before storage: a broken hooks module is a configuration error, reported like one.
   const hooks = await loadHooks(config.hooks);
   const { storage, client, db } = await openStorage(config, env);
@@ -80,7 +87,9 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   logger.info({ storage: storage.kind }, `storage: ${storage.description}`);
   if (storage.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
   await createModelIndexes(db);
-  await ensureSigningKeys(db);
+  const kek = env.GATEHOUSE_KEY_ENCRYPTION_KEY || undefined;
+  if (!kek) logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
+  await ensureSigningKeys(db, kek);
 
   const accounts = new AccountStore(db);
   await accounts.createIndexes();
@@ -99,9 +108,18 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   const guard = guardHooks(logger);
   const allowed = allowedScopes(config);
   const claims = new ClaimPolicy(config, accounts, hooks, guard);
-  const provider = createProvider({ config, db, jwks: await loadSigningJwks(db), cookieKeys, render, claims, hooks, guard: guard.sync, allowed });
+  const buildProvider = async () => {
+    const provider = createProvider({ config, db, jwks: await loadSigningJwks(db, kek), cookieKeys, render, claims, hooks, guard: guard.sync, allowed });
+    // oidc-provider answers its own 500s; without this they would reach no log.
+    provider.on('server_error', (ctx, error: Error) => {
+      logger.error({ requestId: ctx.state.requestId, route: ctx.oidc?.route, err: { name: error.name, message: error.message, stack: error.stack } }, 'provider server_error');
+    });
+    return provider;
+  };
+  const live = new LiveProvider(await buildProvider());
+  const keyWatcher = await watchKeys(db, config.keys.reload_interval, logger, async () => live.replace(await buildProvider()));
   const interactions = createInteractionRouter({
-    provider,
+    live,
     accounts,
     authenticator: new PasswordAuthenticator(accounts, passwordParams),
     render,
@@ -113,12 +131,12 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
         ...Object.fromEntries(Object.entries(config.scopes).map(([name, scope]) => [name, scope.description])),
       },
     },
-    directory: externalDirectory(hooks, guard, provider),
+    directory: externalDirectory(hooks, guard, live),
     throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
     prefix,
   });
   const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];
-  const app = createApp({ config, provider, db, logger, render, production, cookieKeys, pages });
+  const app = createApp({ config, provider: live, db, logger, render, production, cookieKeys, pages });
 
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
@@ -129,7 +147,10 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     server,
     db,
     storage,
-    close: () => closeAll(server, client, storage),
+    close: () => {
+      keyWatcher.stop();
+      return closeAll(server, client, storage);
+    },
   };
 }
 

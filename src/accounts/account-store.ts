@@ -1,6 +1,7 @@
 // The `accounts` collection: stable random `sub`, case-insensitively unique username, OIDC claims, password hash.
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../storage/errors.js';
 
 /** Standard OpenID Connect claims an account may hold (OIDC Core §5.1); custom fields live beside them. */
 export const STANDARD_CLAIMS = [
@@ -79,7 +80,7 @@ export class AccountStore {
     try {
       await this.collection.insertOne(account);
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new AccountError(`user "${username}" already exists`);
+      if (isDuplicateKey(error)) throw new AccountError(`user "${username}" already exists`);
       throw error;
     }
     return account;
@@ -105,7 +106,7 @@ export class AccountStore {
         )) ?? undefined
       );
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) return undefined;
+      if (isDuplicateKey(error)) return undefined;
       throw error;
     }
   }

@@ -1,13 +1,18 @@
 // `gatehouse config check`: validates the config file without starting anything.
 import { loadConfig } from '../config/load.js';
-import type { Command } from './command.js';
+import { CliError, type Command } from './command.js';
+import { productionProblems } from '../security/production-checks.js';
 
 export const configCheckCommand: Command = {
   name: 'config check',
   usage: 'config check',
-  summary: 'validate the config file (GATEHOUSE_CONFIG) and exit',
+  summary: 'validate the config file (GATEHOUSE_CONFIG), and production safety with NODE_ENV=production',
   async run(_args, { env, stdout }) {
     const config = loadConfig(env);
+    if (env.NODE_ENV === 'production') {
+      const problems = productionProblems(config, env);
+      if (problems.length) throw new CliError(problems.join('\n'), 2);
+    }
     stdout.write(`${config.file}: ok (issuer ${config.issuer}, ${config.clients.length} client(s))\n`);
     return 0;
   },

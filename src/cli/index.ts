@@ -5,8 +5,9 @@ import { CliError, type Command } from './command.js';
 import { devDbCommand } from './dev-db.js';
 import { configCheckCommand } from './config-check.js';
 import { userCommands } from './user.js';
+import { keysCommands } from './keys.js';
 
-const COMMANDS: Command[] = [...userCommands, configCheckCommand, devDbCommand];
+const COMMANDS: Command[] = [...userCommands, ...keysCommands, configCheckCommand, devDbCommand];
 
 function usage(): string {
   return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join('\n');

@@ -177,6 +177,15 @@ export const configSchema = z
       .describe('Resource servers (APIs) clients may request access tokens for with the resource parameter.'),
     default_resource: z.string().optional().describe('Indicator of the resource used when a client allowed to use it sends no resource parameter.'),
     hooks: z.string().min(1).optional().describe('Path (from the working directory) of an ES module exporting integrator hooks: ttl, claims, accessTokenClaims, authenticate.'),
+    keys: z
+      .strictObject({
+        activation_delay: duration
+          .prefault('1h')
+          .describe('After `gatehouse keys rotate`, how long a new key is published before it signs: longer than relying parties cache the JWKS.'),
+        reload_interval: duration.prefault('30s').describe('How often running instances look for rotated keys.'),
+      })
+      .prefault({})
+      .describe('Signing key rotation. Old keys stay published until every token they signed has expired.'),
     login_throttling: z
       .strictObject({
         per_username: throttleRule(5, '15m', '15m').describe('Failed sign-ins allowed per username before a temporary lockout.'),

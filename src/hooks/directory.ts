@@ -1,5 +1,5 @@
 // Adapts the integrator's `authenticate` hook to the login route: checked result, logged failure, no leaks.
-import type Provider from 'oidc-provider';
+import type { LiveProvider } from '../provider/live-provider.js';
 import type { ExternalDirectory } from '../accounts/authenticator.js';
 import type { guardHooks } from './hook-failure.js';
 import { hookClient } from './hook-views.js';
@@ -15,12 +15,12 @@ const isAnswer = (value: unknown): value is Answer =>
     typeof (value as { accountId?: unknown }).accountId === 'string' &&
     ((value as { claims?: unknown }).claims === undefined || typeof (value as { claims?: unknown }).claims === 'object'));
 
-export function externalDirectory(hooks: HookModule, guard: ReturnType<typeof guardHooks>, provider: Provider) {
+export function externalDirectory(hooks: HookModule, guard: ReturnType<typeof guardHooks>, live: LiveProvider) {
   const authenticate = hooks.authenticate;
   if (!authenticate) return undefined;
   return (clientId: string): ExternalDirectory =>
     async (username, password) => {
-      const client = hookClient((await provider.Client.find(clientId)) ?? undefined);
+      const client = hookClient((await live.current.Client.find(clientId)) ?? undefined);
       const answer = await guard.async('authenticate', () => authenticate({ username, password, client }), isAnswer);
       if (answer === undefined) return undefined;
       return typeof answer === 'string' ? { accountId: answer } : answer;

@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type Provider from 'oidc-provider';
+import type { LiveProvider } from '../provider/live-provider.js';
 import { errors } from 'oidc-provider';
 import type { Context } from 'koa';
 import type { AccountStore } from '../accounts/account-store.js';
@@ -14,7 +15,8 @@ import { describeConsent, type ScopeCatalog } from './consent-view.js';
 import { isBlocked, type LoginThrottle } from '../security/login-throttle.js';
 
 export interface InteractionDeps {
-  provider: Provider;
+  /** The current provider (it is replaced when signing keys rotate). */
+  live: LiveProvider;
   accounts: AccountStore;
   authenticator: PasswordAuthenticator;
   render: Render;
@@ -36,7 +38,7 @@ function field(ctx: Context, name: string): string {
 }
 
 export function createInteractionRouter(deps: InteractionDeps): Router {
-  const { provider, render, csrfSecret, prefix } = deps;
+  const { live, render, csrfSecret, prefix } = deps;
   const router = new Router({ prefix: `${prefix}/interaction` });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
 
@@ -47,7 +49,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
 
   /** Loads the interaction bound to this browser's cookie and checks it is the one in the URL. */
   async function interaction(ctx: Context, expected?: string): Promise<Details> {
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await live.current.interactionDetails(ctx.req, ctx.res);
     if (details.uid !== ctx.params.uid) throw new errors.InvalidRequest('interaction mismatch');
     if (expected && details.prompt.name !== expected) throw new errors.InvalidRequest(`this step is not "${expected}"`);
     if (ctx.method === 'POST' && !csrfValid(csrfSecret, details.uid, field(ctx, 'csrf')))
@@ -56,7 +58,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   }
 
   async function clientName(details: Details): Promise<string> {
-    const client = await provider.Client.find(String(details.params.client_id));
+    const client = await live.current.Client.find(String(details.params.client_id));
     return client?.clientName ?? String(details.params.client_id);
   }
 
@@ -73,7 +75,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   }
 
   async function finish(ctx: Context, result: Parameters<Provider['interactionResult']>[2], merge: boolean) {
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+    const redirectTo = await live.current.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
     ctx.status = 303;
     ctx.redirect(redirectTo);
   }
@@ -127,7 +129,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.post('/:uid/confirm', form, async (ctx) => {
     const details = await interaction(ctx, 'consent');
     const accountId = String(details.session?.accountId);
-    const grant = await loadOrCreateGrant(provider, details.grantId, accountId, String(details.params.client_id));
+    const grant = await loadOrCreateGrant(live.current, details.grantId, accountId, String(details.params.client_id));
     addMissing(grant, details.prompt.details as MissingGrant);
     const grantId = await grant.save();
     await finish(ctx, { consent: details.grantId ? {} : { grantId } }, true);

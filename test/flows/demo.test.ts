@@ -5,6 +5,9 @@ import { Browser } from '../helpers/browser.js';
 import { startTestGatehouse } from '../helpers/harness.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
+/** A production environment that passes the static safety checks, so only the demo leftovers are in question. */
+const PRODUCTION = { NODE_ENV: 'production', ISSUER: 'https://id.example.test', GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789' };
+
 let storage: TestStorage;
 let gatehouse: Gatehouse;
 beforeAll(async () => {
@@ -54,7 +57,7 @@ describe('/demo (development only)', () => {
   });
 
   it('makes production refuse to start on a database that still has the demo user and client', async () => {
-    await expect(startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, env: { NODE_ENV: 'production' } })).rejects.toMatchObject({
+    await expect(startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'trust_proxy: true\n', env: PRODUCTION })).rejects.toMatchObject({
       name: 'StartupRefused',
       reasons: [
         expect.stringMatching(/^refusing to start in production: the demo user "demo" exists/),
@@ -67,7 +70,8 @@ describe('/demo (development only)', () => {
     const production = await startTestGatehouse({
       mongoUri: storage.uri,
       dbName: `${storage.dbName}_prod`,
-      env: { NODE_ENV: 'production' },
+      yaml: 'trust_proxy: true\n',
+      env: PRODUCTION,
     });
     try {
       expect((await fetch(`${production.url}/demo`)).status).toBe(404);

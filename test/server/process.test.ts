@@ -13,11 +13,41 @@ describe('gatehouse server process', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses to start in production without MONGODB_URI, saying what to set', async () => {
-    const file = writeConfigFile('port: 3000\n');
-    const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: file, NODE_ENV: 'production' });
+  it('refuses to start in production listing every unsafe setting with its fix', async () => {
+    const file = writeConfigFile(`port: 3000
+clients:
+  - client_id: web
+    client_secret: changeme
+    redirect_uris: [https://app.example.com/cb]
+  - client_id: short
+    client_secret: only-twenty-bytes-xx
+    redirect_uris: [https://app.example.com/cb]
+`);
+    const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: file, NODE_ENV: 'production', GATEHOUSE_KEY_ENCRYPTION_KEY: 'secret' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/NODE_ENV=production requires a MongoDB server: set MONGODB_URI/);
+    // (Node 20 adds oidc-provider's "unsupported runtime" warning; the refusal lines are what matter.)
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('refusing'))).toEqual([
+      'refusing to start in production: MONGODB_URI is not set: set MONGODB_URI (or mongodb.uri) to your MongoDB replica set',
+      'refusing to start in production: the issuer http://localhost:3000 is not https: set ISSUER (or issuer) to the public https:// URL',
+      expect.stringMatching(/^refusing to start in production: client "web": client_secret looks like a placeholder: generate one with/),
+      expect.stringMatching(/^refusing to start in production: client "short": client_secret is shorter than 32 bytes/),
+      expect.stringMatching(/^refusing to start in production: GATEHOUSE_KEY_ENCRYPTION_KEY looks like a placeholder/),
+    ]);
+    expect(result.stderr).not.toContain('changeme');
+  });
+
+  it('refuses an https issuer without trust_proxy, since the listener is plain http', async () => {
+    const file = writeConfigFile('port: 3000\nissuer: https://id.example.com\n');
+    const result = await runProcess('dist/main.js', [], {
+      GATEHOUSE_CONFIG: file,
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      GATEHOUSE_KEY_ENCRYPTION_KEY: 'k'.repeat(48),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('refusing'))).toEqual([
+      'refusing to start in production: the issuer is https but Gatehouse listens on plain http without trust_proxy: put it behind a TLS proxy and set trust_proxy: true',
+    ]);
   });
 
   it('fails within 10 s with a clear error when MONGODB_URI is unreachable', async () => {

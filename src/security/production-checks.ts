@@ -1,0 +1,32 @@
+// What makes a production start unsafe, each reason with its fix; checked before anything listens.
+import type { LoadedConfig } from '../config/load.js';
+
+/** Placeholder-looking secrets that end up in production when an example file is copied as-is. */
+const PLACEHOLDER = /^(change[-_ ]?me|changeme|secret|password|example|placeholder|todo|xxx+|test|dummy|default)/i;
+const MIN_SECRET_BYTES = 32;
+
+function weakSecret(value: string): string | undefined {
+  if (PLACEHOLDER.test(value)) return 'looks like a placeholder';
+  if (Buffer.byteLength(value) < MIN_SECRET_BYTES) return `is shorter than ${MIN_SECRET_BYTES} bytes`;
+  return undefined;
+}
+
+export function productionProblems(config: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (!config.mongodb.uri) problems.push('MONGODB_URI is not set: set MONGODB_URI (or mongodb.uri) to your MongoDB replica set');
+  const issuer = new URL(config.issuer);
+  if (issuer.protocol !== 'https:') problems.push(`the issuer ${config.issuer} is not https: set ISSUER (or issuer) to the public https:// URL`);
+  if (issuer.protocol === 'https:' && !config.trust_proxy)
+    problems.push('the issuer is https but Gatehouse listens on plain http without trust_proxy: put it behind a TLS proxy and set trust_proxy: true');
+  for (const client of config.clients) {
+    const weakness = client.client_secret === undefined ? undefined : weakSecret(client.client_secret);
+    if (weakness) problems.push(`client "${client.client_id}": client_secret ${weakness}: generate one with \`openssl rand -base64 48\` and pass it through \${ENV}`);
+  }
+  const kek = env.GATEHOUSE_KEY_ENCRYPTION_KEY;
+  if (!kek) problems.push('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: set it to a random secret (`openssl rand -base64 48`) so signing keys are encrypted at rest');
+  else {
+    const weakness = weakSecret(kek);
+    if (weakness) problems.push(`GATEHOUSE_KEY_ENCRYPTION_KEY ${weakness}: use \`openssl rand -base64 48\``);
+  }
+  return problems.map((problem) => `refusing to start in production: ${problem}`);
+}

@@ -1,0 +1,107 @@
+// Staged key rotation on a controllable clock, sealing at rest, and running instances picking rotations up.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { decodeProtectedHeader } from 'jose';
+import { ensureSigningKeys, keyState, listSigningKeys, loadSigningJwks, rotateSigningKeys, type StoredKey } from '../../src/keys/signing-keys.js';
+import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
+import { runProcess } from '../helpers/run-process.js';
+import { writeConfigFile } from '../helpers/harness.js';
+import { addUser, authorizationRequest, discover, exchange, newBrowser, signIn, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+
+const KEK = 'test-key-encryption-key-0123456789abcdef0123456789';
+const HOUR = 3600 * 1000;
+
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await startTestStorage();
+});
+afterAll(async () => {
+  await storage.stop();
+});
+
+const kidsFor = (jwks: { keys: { kid?: string; alg?: string }[] }, alg: string) => jwks.keys.filter((key) => key.alg === alg).map((key) => key.kid);
+
+describe('staged rotation timeline', () => {
+  it('publishes a new key at once, signs with it only after the delay, and retires the old one after the longest token lifetime', async () => {
+    const db = storage.client.db(`${storage.dbName}_timeline`);
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    await ensureSigningKeys(db, KEK, t0);
+    const [old] = (await listSigningKeys(db)).filter((key) => key.alg === 'ES256') as [StoredKey];
+
+    const rotatedAt = new Date(t0.getTime() + 24 * HOUR);
+    const created = await rotateSigningKeys(db, KEK, { activationDelay: 3600, retireAfter: 7200 }, rotatedAt);
+    const fresh = created.find((key) => key.alg === 'ES256')!;
+
+    const at = (ms: number) => new Date(rotatedAt.getTime() + ms);
+    // Before activation: both published, the old key first (it signs).
+    expect(kidsFor(await loadSigningJwks(db, KEK, at(60_000)), 'ES256')).toEqual([old.kid, fresh.kid]);
+    expect([keyState(old, at(60_000)), keyState(fresh, at(60_000))]).toEqual(['active', 'pending']);
+    // After activation: the new key signs, the old one is still published for tokens it signed.
+    const after = await listSigningKeys(db);
+    const oldNow = after.find((key) => key.kid === old.kid)!;
+    expect(kidsFor(await loadSigningJwks(db, KEK, at(HOUR + 60_000)), 'ES256')).toEqual([fresh.kid, old.kid]);
+    expect(keyState(oldNow, at(HOUR + 60_000))).toBe('retiring');
+    // After the longest token lifetime: the old key is gone.
+    expect(kidsFor(await loadSigningJwks(db, KEK, at(3 * HOUR + 60_000)), 'ES256')).toEqual([fresh.kid]);
+    expect(keyState(oldNow, at(3 * HOUR + 60_000))).toBe('retired');
+  });
+
+  it('seals private keys at rest, and refuses to load them with the wrong key', async () => {
+    const db = storage.client.db(`${storage.dbName}_sealed`);
+    await ensureSigningKeys(db, KEK);
+    const stored = await db.collection('keys').find().toArray();
+    expect(stored).toHaveLength(3);
+    for (const key of stored) {
+      expect(key.privateJwk).toBeUndefined();
+      expect(JSON.stringify(key)).not.toMatch(/"d":/);
+      expect(key.sealedJwk).toMatchObject({ alg: 'A256GCM' });
+    }
+    expect((await loadSigningJwks(db, KEK)).keys.every((key) => typeof key.d === 'string')).toBe(true);
+    await expect(loadSigningJwks(db, 'another-key-encryption-key-0123456789abcdef012')).rejects.toThrow(/cannot decrypt signing key/);
+    await expect(loadSigningJwks(db, undefined)).rejects.toThrow(/set GATEHOUSE_KEY_ENCRYPTION_KEY/);
+  });
+});
+
+describe('rotation while Gatehouse runs', () => {
+  let env: FlowEnv;
+  beforeAll(async () => {
+    env = await startFlowEnv('keys:\n  activation_delay: 2s\n  reload_interval: 1s\n');
+    await addUser(env.accounts, 'rita', 'rita-password-1');
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  it('gatehouse keys rotate: new kids appear in /jwks without a restart, then sign new ID tokens', async () => {
+    const jwks = async () => ((await (await fetch(`${env.gatehouse.url}/jwks`)).json()) as { keys: { kid: string; alg: string }[] });
+    const before = kidsFor(await jwks(), 'RS256');
+    expect(before).toHaveLength(1);
+
+    const cliEnv = { MONGODB_URI: env.storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\nkeys:\n  activation_delay: 2s\n`) };
+    const rotated = await runProcess('dist/cli/index.js', ['keys', 'rotate'], cliEnv);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/added RS256 key \S+: published now, signs from/);
+
+    const deadline = Date.now() + 15_000;
+    let published = before;
+    while (published.length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      published = kidsFor(await jwks(), 'RS256');
+    }
+    expect(published).toHaveLength(2);
+    const fresh = published.find((kid) => !before.includes(kid))!;
+
+    const config = await discover(env.gatehouse, 'web');
+    let signedBy = before[0];
+    while (signedBy !== fresh && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const request = await authorizationRequest(config, { scope: 'openid' });
+      const tokens = await exchange(config, await signIn(newBrowser(), request, 'rita', 'rita-password-1'), request);
+      signedBy = decodeProtectedHeader(tokens.id_token!).kid!;
+    }
+    expect(signedBy).toBe(fresh);
+
+    const listed = await runProcess('dist/cli/index.js', ['keys', 'list'], cliEnv);
+    expect(listed.stdout).toMatch(new RegExp(`RS256\\t2\\tactive\\t${fresh}`));
+    expect(listed.stdout).toMatch(new RegExp(`RS256\\t1\\tretiring\\t${before[0]}`));
+  }, 40_000);
+});
