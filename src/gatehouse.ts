@@ -23,6 +23,7 @@ import { externalDirectory } from './hooks/directory.js';
 import { allowedScopes } from './provider/scope-policy.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { productionProblems } from './security/production-checks.js';
+import { AuditLog } from './audit/audit-log.js';
 import { createRenderer } from './views/render.js';
 import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, demoLeftovers, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
@@ -91,6 +92,9 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   if (!kek) logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
   await ensureSigningKeys(db, kek);
 
+  const audit = new AuditLog(db, (error) => logger.warn({ err: { message: error.message } }, 'audit write failed'));
+  await audit.createIndexes(config.audit.retention);
+  await audit.record({ type: 'config.loaded', detail: { file: config.file, clients: config.clients.length, issuer: config.issuer } });
   const accounts = new AccountStore(db);
   await accounts.createIndexes();
   const passwordParams = scryptParams(config.password_hashing);
@@ -114,6 +118,15 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     provider.on('server_error', (ctx, error: Error) => {
       logger.error({ requestId: ctx.state.requestId, route: ctx.oidc?.route, err: { name: error.name, message: error.message, stack: error.stack } }, 'provider server_error');
     });
+    provider.on('grant.revoked', (ctx, grantId: string) => {
+      const reuse = ctx.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+      void audit.record({ type: reuse ? 'refresh_token.reuse_detected' : 'grant.revoked', client: ctx.oidc?.client?.clientId, requestId: ctx.state.requestId, detail: { grantId, route: String(ctx.oidc?.route) } });
+    });
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.oidc?.route === 'revocation' && ctx.status === 200)
+        void audit.record({ type: 'token.revoked', client: ctx.oidc.client?.clientId, requestId: ctx.state.requestId });
+    });
     return provider;
   };
   const live = new LiveProvider(await buildProvider());
@@ -133,6 +146,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     },
     directory: externalDirectory(hooks, guard, live),
     throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
+    audit,
     prefix,
   });
   const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];

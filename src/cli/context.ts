@@ -4,11 +4,13 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { connectDatabase } from '../storage/connect.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { CliError } from './command.js';
+import { AuditLog } from '../audit/audit-log.js';
 
 export interface CliContext {
   config: LoadedConfig;
   db: Db;
   accounts: AccountStore;
+  audit: AuditLog;
 }
 
 /** Runs `action` against the configured database and always closes the connection. */
@@ -26,7 +28,8 @@ export async function withDatabase<T>(env: NodeJS.ProcessEnv, action: (context: 
     client = connected.client;
     const accounts = new AccountStore(connected.db);
     await accounts.createIndexes();
-    return await action({ config, db: connected.db, accounts });
+    const audit = new AuditLog(connected.db, (error) => process.stderr.write(`gatehouse: audit write failed: ${error.message}\n`));
+    return await action({ config, db: connected.db, accounts, audit });
   } finally {
     await client?.close();
   }

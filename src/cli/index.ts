@@ -6,8 +6,9 @@ import { devDbCommand } from './dev-db.js';
 import { configCheckCommand } from './config-check.js';
 import { userCommands } from './user.js';
 import { keysCommands } from './keys.js';
+import { auditTailCommand } from './audit.js';
 
-const COMMANDS: Command[] = [...userCommands, ...keysCommands, configCheckCommand, devDbCommand];
+const COMMANDS: Command[] = [...userCommands, ...keysCommands, auditTailCommand, configCheckCommand, devDbCommand];
 
 function usage(): string {
   return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join('\n');

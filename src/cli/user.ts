@@ -33,9 +33,10 @@ export const userAddCommand: Command = {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' } } });
     const name = username(positionals, this.usage);
     const password = await readPassword(stdin);
-    return withDatabase(env, async ({ config, accounts }) => {
+    return withDatabase(env, async ({ config, accounts, audit }) => {
       const claims = { ...(values.email ? { email: values.email, email_verified: false } : {}), ...(values.name ? { name: values.name } : {}) };
       const account = await accountStep(async () => accounts.create(name, await hashPassword(password, scryptParams(config.password_hashing)), claims));
+      await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
       stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
       return 0;
     });
@@ -48,10 +49,11 @@ export const userPasswdCommand: Command = {
   summary: "set an account's password from stdin or a prompt",
   async run(args, { env, stdin, stdout }) {
     const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
-    return withDatabase(env, async ({ config, accounts }) => {
+    return withDatabase(env, async ({ config, accounts, audit }) => {
       await accountStep(() => accounts.requireByUsername(name));
       const password = await readPassword(stdin);
       await accounts.update(name, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
+      await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
       stdout.write(`password changed for "${name}"\n`);
       return 0;
     });
@@ -64,9 +66,10 @@ export const userDisableCommand: Command = {
   summary: 'block sign-in and revoke every session, grant and token of the account',
   async run(args, { env, stdout }) {
     const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
-    return withDatabase(env, async ({ db, accounts }) => {
+    return withDatabase(env, async ({ db, accounts, audit }) => {
       const account = await accountStep(() => accounts.update(name, { disabled: true }));
       const revoked = await revokeByAccountId(db, account._id);
+      await audit.record({ type: 'user.disabled', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
       stdout.write(`disabled "${account.username}"; revoked ${revoked} session(s), grant(s) and token(s)\n`);
       return 0;
     });
@@ -79,8 +82,9 @@ export const userEnableCommand: Command = {
   summary: 'allow a disabled account to sign in again',
   async run(args, { env, stdout }) {
     const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
-    return withDatabase(env, async ({ accounts }) => {
+    return withDatabase(env, async ({ accounts, audit }) => {
       const account = await accountStep(() => accounts.update(name, { disabled: false }));
+      await audit.record({ type: 'user.enabled', user: account.username, detail: { sub: account._id, via: 'cli' } });
       stdout.write(`enabled "${account.username}"\n`);
       return 0;
     });
@@ -110,8 +114,9 @@ export const userSetCommand: Command = {
     const [name, ...assignments] = parseArgs({ args, allowPositionals: true }).positionals;
     if (!name || assignments.length === 0) throw new CliError(`usage: gatehouse ${this.usage}`, 64);
     const claims = Object.fromEntries(assignments.map(parseAssignment));
-    return withDatabase(env, async ({ accounts }) => {
+    return withDatabase(env, async ({ accounts, audit }) => {
       const account = await accountStep(() => accounts.update(name, { claims }));
+      await audit.record({ type: 'user.updated', user: account.username, detail: { fields: Object.keys(claims).join(','), via: 'cli' } });
       stdout.write(`updated "${account.username}": ${Object.keys(claims).join(', ')}\n`);
       return 0;
     });

@@ -186,6 +186,10 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Signing key rotation. Old keys stay published until every token they signed has expired.'),
+    audit: z
+      .strictObject({ retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).') })
+      .prefault({})
+      .describe('The audit trail of sign-ins, consents, revocations, user and key changes.'),
     login_throttling: z
       .strictObject({
         per_username: throttleRule(5, '15m', '15m').describe('Failed sign-ins allowed per username before a temporary lockout.'),

@@ -13,6 +13,7 @@ import { csrfToken, csrfValid } from './csrf.js';
 import { addMissing, loadOrCreateGrant, type MissingGrant } from './grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
 import { isBlocked, type LoginThrottle } from '../security/login-throttle.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 export interface InteractionDeps {
   /** The current provider (it is replaced when signing keys rotate). */
@@ -23,6 +24,7 @@ export interface InteractionDeps {
   csrfSecret: string;
   catalog: ScopeCatalog;
   throttle: LoginThrottle;
+  audit: AuditLog;
   /** The integrator's `authenticate` hook for a client, when there is one. */
   directory?: (clientId: string) => ExternalDirectory;
   /** URL prefix the routes are served under (the mount path, '' for '/'). */
@@ -109,7 +111,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.post('/:uid/login', form, async (ctx) => {
     const details = await interaction(ctx, 'login');
     const username = field(ctx, 'username');
+    const clientId = String(details.params.client_id);
     const refuse = async (retryAfter: number) => {
+      await deps.audit.record({ type: 'login.failure', user: username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId, detail: { throttled: retryAfter > 0 } });
       // One message for every failure, throttled or not: the status and Retry-After tell a script, not a person, why.
       ctx.status = retryAfter > 0 ? 429 : 401;
       if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
@@ -123,6 +127,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       return refuse(0);
     }
     await deps.throttle.succeeded(username);
+    await deps.audit.record({ type: 'login.success', user: account.username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
     await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);
   });
 
@@ -132,11 +137,20 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const grant = await loadOrCreateGrant(live.current, details.grantId, accountId, String(details.params.client_id));
     addMissing(grant, details.prompt.details as MissingGrant);
     const grantId = await grant.save();
+    await deps.audit.record({ type: 'consent.granted', user: accountId, client: String(details.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId, detail: { grantId } });
     await finish(ctx, { consent: details.grantId ? {} : { grantId } }, true);
   });
 
   router.post('/:uid/abort', form, async (ctx) => {
-    await interaction(ctx);
+    const details = await interaction(ctx);
+    await deps.audit.record({
+      type: details.prompt.name === 'consent' ? 'consent.denied' : 'login.failure',
+      user: details.session?.accountId,
+      client: String(details.params.client_id),
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+      detail: { cancelled: true },
+    });
     await finish(ctx, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
   });
 
