@@ -24,6 +24,7 @@ import { allowedScopes } from './provider/scope-policy.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { productionProblems } from './security/production-checks.js';
 import { AuditLog } from './audit/audit-log.js';
+import { isDatabaseUnavailable } from './storage/errors.js';
 import { createRenderer } from './views/render.js';
 import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, demoLeftovers, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
@@ -116,6 +117,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     const provider = createProvider({ config, db, jwks: await loadSigningJwks(db, kek), cookieKeys, render, claims, hooks, guard: guard.sync, allowed });
     // oidc-provider answers its own 500s; without this they would reach no log.
     provider.on('server_error', (ctx, error: Error) => {
+      if (isDatabaseUnavailable(error)) ctx.state.databaseUnavailable = true;
       logger.error({ requestId: ctx.state.requestId, route: ctx.oidc?.route, err: { name: error.name, message: error.message, stack: error.stack } }, 'provider server_error');
     });
     provider.on('grant.revoked', (ctx, grantId: string) => {
@@ -124,6 +126,8 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     });
     provider.use(async (ctx, next) => {
       await next();
+      // oidc-provider answers every internal failure with 500; an unreachable database is a 503 (retry later).
+      if (ctx.state.databaseUnavailable && ctx.status === 500) ctx.status = 503;
       if (ctx.oidc?.route === 'revocation' && ctx.status === 200)
         void audit.record({ type: 'token.revoked', client: ctx.oidc.client?.clientId, requestId: ctx.state.requestId });
     });

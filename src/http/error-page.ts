@@ -2,6 +2,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import type { Render } from '../views/render.js';
+import { isDatabaseUnavailable } from '../storage/errors.js';
 
 interface HttpError extends Error {
   status?: number;
@@ -17,7 +18,7 @@ export function errorPage(render: Render, logger: Logger): Middleware {
       await next();
     } catch (caught) {
       const error = caught as HttpError;
-      const status = error.status ?? error.statusCode ?? 500;
+      const status = isDatabaseUnavailable(error) ? 503 : (error.status ?? error.statusCode ?? 500);
       const code = error.error ?? (status >= 500 ? 'server_error' : 'invalid_request');
       // Only 4xx errors say what went wrong; a 5xx message could leak internals.
       const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
