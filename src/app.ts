@@ -13,6 +13,8 @@ import { errorPage, notFound } from './http/error-page.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountPrefix } from './provider/create-provider.js';
 import type { LiveProvider } from './provider/live-provider.js';
+import type { Metrics } from './observability/metrics.js';
+import { addMetricsRoute } from './observability/metrics-routes.js';
 
 export interface AppDeps {
   config: LoadedConfig;
@@ -23,22 +25,26 @@ export interface AppDeps {
   production: boolean;
   /** The provider's cookie keys: koa-mount runs oidc-provider on the host's context, so the host must sign alike. */
   cookieKeys: string[];
+  /** Served at /metrics on this listener when given (otherwise metrics are off or on their own port). */
+  metrics?: Metrics;
   /** Routers for pages served beside the provider (interactions, the development demo). */
   pages: Router[];
 }
 
-export function createApp({ config, provider, db, logger, render, production, cookieKeys, pages }: AppDeps): Koa {
+export function createApp({ config, provider, db, logger, render, production, cookieKeys, pages, metrics }: AppDeps): Koa {
   const app = new Koa();
   app.keys = cookieKeys;
   app.proxy = config.trust_proxy;
   app.silent = true;
 
   app.use(requestContext(logger, config.trust_proxy));
+  if (metrics) app.use(metrics.middleware);
   app.use(securityHeaders({ hsts: production && config.issuer.startsWith('https:') }));
   app.use(errorPage(render, logger));
 
   const router = new Router();
   addHealthRoutes(router, db, logger);
+  if (metrics) addMetricsRoute(router, metrics, config.metrics.bearer_token);
   addAssetRoutes(router, mountPrefix(config.mount_path));
   app.use(router.routes());
   for (const page of pages) app.use(page.routes()).use(page.allowedMethods());

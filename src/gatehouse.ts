@@ -25,6 +25,8 @@ import { LoginThrottle } from './security/login-throttle.js';
 import { productionProblems } from './security/production-checks.js';
 import { AuditLog } from './audit/audit-log.js';
 import { isDatabaseUnavailable } from './storage/errors.js';
+import { Metrics } from './observability/metrics.js';
+import { startMetricsServer } from './observability/metrics-routes.js';
 import { createRenderer } from './views/render.js';
 import { DEMO_PASSWORD, DEMO_USERNAME, demoHome, demoLeftovers, seedDemo } from './demo/seed.js';
 import { createDemoRouter } from './demo/routes.js';
@@ -93,6 +95,8 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   if (!kek) logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
   await ensureSigningKeys(db, kek);
 
+  const metrics = new Metrics();
+  metrics.watchMongo(client);
   const audit = new AuditLog(db, (error) => logger.warn({ err: { message: error.message } }, 'audit write failed'));
   await audit.createIndexes(config.audit.retention);
   await audit.record({ type: 'config.loaded', detail: { file: config.file, clients: config.clients.length, issuer: config.issuer } });
@@ -122,7 +126,11 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     });
     provider.on('grant.revoked', (ctx, grantId: string) => {
       const reuse = ctx.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+      if (reuse) metrics.refreshReuse.inc();
       void audit.record({ type: reuse ? 'refresh_token.reuse_detected' : 'grant.revoked', client: ctx.oidc?.client?.clientId, requestId: ctx.state.requestId, detail: { grantId, route: String(ctx.oidc?.route) } });
+    });
+    provider.on('grant.success', (ctx) => {
+      metrics.tokensIssued.inc({ grant_type: String(ctx.oidc.params?.grant_type), client_id: String(ctx.oidc.client?.clientId) });
     });
     provider.use(async (ctx, next) => {
       await next();
@@ -151,13 +159,16 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     directory: externalDirectory(hooks, guard, live),
     throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
     audit,
+    metrics,
     prefix,
   });
   const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];
-  const app = createApp({ config, provider: live, db, logger, render, production, cookieKeys, pages });
+  const separateMetrics = config.metrics.enabled && config.metrics.port !== undefined;
+  const app = createApp({ config, provider: live, db, logger, render, production, cookieKeys, pages, metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined });
 
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
+  const metricsServer = separateMetrics ? await startMetricsServer(metrics, config.metrics.port!, config.host, config.metrics.bearer_token) : undefined;
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://localhost:${port}`,
@@ -167,6 +178,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     storage,
     close: () => {
       keyWatcher.stop();
+      metricsServer?.close();
       return closeAll(server, client, storage);
     },
   };

@@ -186,6 +186,14 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Signing key rotation. Old keys stay published until every token they signed has expired.'),
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics.'),
+        bearer_token: z.string().min(16).optional().describe('When set, /metrics requires "Authorization: Bearer <token>"; write "${METRICS_TOKEN}".'),
+        port: z.number().int().min(1).max(65535).optional().describe('Serve /metrics on this separate port (e.g. only reachable inside your network) instead of the main one.'),
+      })
+      .prefault({})
+      .describe('Prometheus metrics (prom-client).'),
     audit: z
       .strictObject({ retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).') })
       .prefault({})

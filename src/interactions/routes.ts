@@ -14,6 +14,7 @@ import { addMissing, loadOrCreateGrant, type MissingGrant } from './grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
 import { isBlocked, type LoginThrottle } from '../security/login-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface InteractionDeps {
   /** The current provider (it is replaced when signing keys rotate). */
@@ -25,6 +26,7 @@ export interface InteractionDeps {
   catalog: ScopeCatalog;
   throttle: LoginThrottle;
   audit: AuditLog;
+  metrics: Metrics;
   /** The integrator's `authenticate` hook for a client, when there is one. */
   directory?: (clientId: string) => ExternalDirectory;
   /** URL prefix the routes are served under (the mount path, '' for '/'). */
@@ -113,6 +115,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const username = field(ctx, 'username');
     const clientId = String(details.params.client_id);
     const refuse = async (retryAfter: number) => {
+      deps.metrics.logins.inc({ outcome: retryAfter > 0 ? 'throttled' : 'failure' });
+      if (retryAfter > 0) deps.metrics.throttled.inc({ kind: 'login' });
       await deps.audit.record({ type: 'login.failure', user: username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId, detail: { throttled: retryAfter > 0 } });
       // One message for every failure, throttled or not: the status and Retry-After tell a script, not a person, why.
       ctx.status = retryAfter > 0 ? 429 : 401;
@@ -127,6 +131,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       return refuse(0);
     }
     await deps.throttle.succeeded(username);
+    deps.metrics.logins.inc({ outcome: 'success' });
     await deps.audit.record({ type: 'login.success', user: account.username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
     await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);
   });

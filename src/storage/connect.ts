@@ -18,6 +18,8 @@ export async function connectDatabase(uri: string, database: string, timeoutMs =
     ignoreUndefined: true,
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
+    // Command events feed the MongoDB latency metric.
+    monitorCommands: true,
   });
   try {
     await client.connect();
