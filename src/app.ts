@@ -39,7 +39,7 @@ export function createApp({ config, provider, db, logger, render, production, co
 
   app.use(requestContext(logger, config.trust_proxy));
   if (metrics) app.use(metrics.middleware);
-  app.use(securityHeaders({ hsts: production && config.issuer.startsWith('https:') }));
+  app.use(securityHeaders({ hsts: production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
   app.use(errorPage(render, logger));
 
   const router = new Router();

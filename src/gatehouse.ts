@@ -1,6 +1,6 @@
 // Assembles a running Gatehouse from a validated config: storage → keys → accounts → provider → Koa host → listener.
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db, MongoClient } from 'mongodb';
 import type { LoadedConfig } from './config/load.js';
@@ -161,12 +161,15 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     audit,
     metrics,
     prefix,
+    formLimit: config.limits.max_form_bytes,
   });
   const pages = demo ? [interactions, createDemoRouter(config.issuer, render)] : [interactions];
   const separateMetrics = config.metrics.enabled && config.metrics.port !== undefined;
   const app = createApp({ config, provider: live, db, logger, render, production, cookieKeys, pages, metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined });
 
-  const server = app.listen(config.port, config.host);
+  const server = createServer({ maxHeaderSize: config.limits.max_header_bytes, requestTimeout: config.limits.request_timeout * 1000 }, app.callback());
+  server.headersTimeout = Math.min(config.limits.request_timeout * 1000, 60_000);
+  server.listen(config.port, config.host);
   await once(server, 'listening');
   const metricsServer = separateMetrics ? await startMetricsServer(metrics, config.metrics.port!, config.host, config.metrics.bearer_token) : undefined;
   const port = (server.address() as AddressInfo).port;

@@ -198,6 +198,15 @@ export const configSchema = z
       .strictObject({ retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).') })
       .prefault({})
       .describe('The audit trail of sign-ins, consents, revocations, user and key changes.'),
+    limits: z
+      .strictObject({
+        max_header_bytes: z.number().int().min(4096).max(65536).default(16384).describe('Largest request head (request line with query string, and headers); larger gets 431.'),
+        max_url_bytes: z.number().int().min(1024).max(65536).default(8192).describe('Longest request URL (path and query); longer gets 414.'),
+        max_form_bytes: z.number().int().min(1024).default(16384).describe('Largest form body on the login and consent pages.'),
+        request_timeout: duration.prefault('30s').describe('A request still arriving after this is cut off (slow clients).'),
+      })
+      .prefault({})
+      .describe('Request size and time limits for every route.'),
     login_throttling: z
       .strictObject({
         per_username: throttleRule(5, '15m', '15m').describe('Failed sign-ins allowed per username before a temporary lockout.'),

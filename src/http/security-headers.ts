@@ -1,11 +1,14 @@
-// Security headers on every response: pages cannot be framed, run no inline script, and leak no referrer.
+// Security headers on every response (pages cannot be framed, run no inline script, leak no referrer), and the URL length limit.
 import type { Middleware } from 'koa';
 
 const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
 
-export function securityHeaders(options: { hsts: boolean }): Middleware {
+export function securityHeaders(options: { hsts: boolean; maxUrlBytes: number }): Middleware {
   return async (ctx, next) => {
-    await next();
+    if (Buffer.byteLength(ctx.url) > options.maxUrlBytes) {
+      ctx.status = 414;
+      ctx.body = { error: 'invalid_request', error_description: 'request URL too long' };
+    } else await next();
     // oidc-provider sets its own policy on pages that need one (form_post auto-submit); keep it there.
     if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', CSP);
     ctx.set('X-Content-Type-Options', 'nosniff');

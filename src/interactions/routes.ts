@@ -31,6 +31,7 @@ export interface InteractionDeps {
   directory?: (clientId: string) => ExternalDirectory;
   /** URL prefix the routes are served under (the mount path, '' for '/'). */
   prefix: string;
+  formLimit: number;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -44,7 +45,7 @@ function field(ctx: Context, name: string): string {
 export function createInteractionRouter(deps: InteractionDeps): Router {
   const { live, render, csrfSecret, prefix } = deps;
   const router = new Router({ prefix: `${prefix}/interaction` });
-  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
+  const form = bodyParser({ enableTypes: ['form'], formLimit: `${deps.formLimit}b`, encoding: 'utf-8' });
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');

@@ -1,0 +1,84 @@
+// Browser-facing security and request limits: headers on pages, Secure cookies behind TLS, size limits, HSTS in production.
+import { request as httpRequest } from 'node:http';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { startTestGatehouse } from '../helpers/harness.js';
+import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
+import { authorizationRequest, CLIENTS_YAML, discover, expectPage, newBrowser, SECRETS } from '../helpers/oidc-flow.js';
+import type { Gatehouse } from '../../src/gatehouse.js';
+
+let storage: TestStorage;
+let gatehouse: Gatehouse;
+beforeAll(async () => {
+  storage = await startTestStorage();
+  gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: `trust_proxy: true\n${CLIENTS_YAML}`, env: { WEB_SECRET: SECRETS.web } });
+});
+afterAll(async () => {
+  await gatehouse.close();
+  await storage.stop();
+});
+
+describe('pages', () => {
+  it('carry a CSP without inline script, no framing, no referrer, nosniff; no HSTS outside production', async () => {
+    const config = await discover(gatehouse, 'web');
+    const page = expectPage(await newBrowser().navigate((await authorizationRequest(config)).url.href), /Sign in/);
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.html).not.toMatch(/<script|style="/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('set cookies HttpOnly and SameSite=Lax, and Secure when the request came over TLS through the trusted proxy', async () => {
+    const config = await discover(gatehouse, 'web');
+    const url = (await authorizationRequest(config)).url.href;
+    const overTls = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
+    const cookies = overTls.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) expect(cookie.toLowerCase()).toEqual(expect.stringMatching(/; secure/));
+    for (const cookie of cookies) expect(cookie.toLowerCase()).toContain('httponly');
+    expect(cookies.some((cookie) => /samesite=lax/i.test(cookie))).toBe(true);
+  });
+});
+
+describe('request limits', () => {
+  it('refuses an over-long URL with 414', async () => {
+    expect((await fetch(`${gatehouse.url}/auth?state=${'x'.repeat(9000)}`)).status).toBe(414);
+  });
+
+  it('refuses oversized headers with 431', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: gatehouse.port, path: '/healthz', headers: { 'x-filler': 'y'.repeat(20_000) } }, (res) => resolve(res.statusCode!));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(431);
+  });
+
+  it('refuses an oversized login form with 413, on the error page', async () => {
+    const config = await discover(gatehouse, 'web');
+    const browser = newBrowser();
+    const login = expectPage(await browser.navigate((await authorizationRequest(config)).url.href), /Sign in/);
+    const page = expectPage(await browser.submit(login, '/login', { username: 'a', password: 'p'.repeat(20_000) }), /Something went wrong/);
+    expect(page.status).toBe(413);
+  });
+});
+
+describe('production', () => {
+  it('sends HSTS', async () => {
+    const production = await startTestGatehouse({
+      mongoUri: storage.uri,
+      dbName: `${storage.dbName}_hsts`,
+      yaml: 'trust_proxy: true\n',
+      env: { NODE_ENV: 'production', ISSUER: 'https://id.example.test', GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789' },
+    });
+    try {
+      expect((await fetch(`${production.url}/healthz`)).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await production.close();
+    }
+  });
+});
