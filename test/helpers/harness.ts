@@ -30,12 +30,15 @@ export interface HarnessOptions {
   yaml?: string;
   port?: number;
   env?: NodeJS.ProcessEnv;
+  /** Receives the JSON log lines (otherwise logging is off). */
+  logTo?: NodeJS.WritableStream;
 }
 
-export async function startTestGatehouse({ mongoUri, dbName, yaml = '', port, env = {} }: HarnessOptions): Promise<Gatehouse> {
+export async function startTestGatehouse({ mongoUri, dbName, yaml = '', port, env = {}, logTo }: HarnessOptions): Promise<Gatehouse> {
   const listenPort = port ?? (await freePort());
   const file = writeConfigFile(`port: ${listenPort}\nhost: 127.0.0.1\nmongodb:\n  database: ${dbName}\n${yaml}`);
   const fullEnv = { ...env, GATEHOUSE_CONFIG: file, MONGODB_URI: mongoUri };
   const config = loadConfig(fullEnv);
-  return startGatehouse({ config, env: fullEnv, logger: createLogger({ level: 'silent' }) });
+  const logger = logTo ? createLogger({ level: 'debug', destination: logTo }) : createLogger({ level: 'silent' });
+  return startGatehouse({ config, env: fullEnv, logger });
 }
