@@ -21,7 +21,8 @@ import { guardHooks } from './hooks/hook-failure.js';
 import { ClaimPolicy } from './hooks/claims.js';
 import { externalDirectory } from './hooks/directory.js';
 import { allowedScopes } from './provider/scope-policy.js';
-import { LoginThrottle } from './security/login-throttle.js';
+import { FailureThrottle } from './security/failure-throttle.js';
+import { clientAuthThrottling } from './security/client-auth-throttle.js';
 import { productionProblems } from './security/production-checks.js';
 import { AuditLog } from './audit/audit-log.js';
 import { isDatabaseUnavailable } from './storage/errors.js';
@@ -117,6 +118,10 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   const guard = guardHooks(logger);
   const allowed = allowedScopes(config);
   const claims = new ClaimPolicy(config, accounts, hooks, guard);
+  const clientAuthThrottle = new FailureThrottle(client, config.mongodb.database, 'client_auth_throttle', {
+    subject: config.client_auth_throttling.per_client,
+    source: config.client_auth_throttling.per_ip,
+  });
   const buildProvider = async () => {
     const provider = createProvider({ config, db, jwks: await loadSigningJwks(db, kek), cookieKeys, render, claims, hooks, guard: guard.sync, allowed });
     // oidc-provider answers its own 500s; without this they would reach no log.
@@ -129,6 +134,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
       if (reuse) metrics.refreshReuse.inc();
       void audit.record({ type: reuse ? 'refresh_token.reuse_detected' : 'grant.revoked', client: ctx.oidc?.client?.clientId, requestId: ctx.state.requestId, detail: { grantId, route: String(ctx.oidc?.route) } });
     });
+    provider.use(clientAuthThrottling(clientAuthThrottle, metrics));
     provider.on('grant.success', (ctx) => {
       metrics.tokensIssued.inc({ grant_type: String(ctx.oidc.params?.grant_type), client_id: String(ctx.oidc.client?.clientId) });
     });
@@ -157,7 +163,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
       },
     },
     directory: externalDirectory(hooks, guard, live),
-    throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
+    throttle: new FailureThrottle(client, config.mongodb.database, 'login_throttle', { subject: config.login_throttling.per_username, source: config.login_throttling.per_ip }),
     audit,
     metrics,
     prefix,

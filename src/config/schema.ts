@@ -214,6 +214,13 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Brute-force protection for the login form, counted in MongoDB so every instance shares the counters.'),
+    client_auth_throttling: z
+      .strictObject({
+        per_client: throttleRule(10, '5m', '5m').describe('Failed client authentications allowed per client_id before a temporary lockout.'),
+        per_ip: throttleRule(50, '5m', '5m').describe('Failed client authentications allowed per IP before a temporary lockout.'),
+      })
+      .prefault({})
+      .describe('Brute-force protection for client secrets at the token, introspection and revocation endpoints (429 with Retry-After).'),
     password_hashing: z
       .strictObject({
         scrypt_cost: z

@@ -5,14 +5,14 @@ import type Provider from 'oidc-provider';
 import type { LiveProvider } from '../provider/live-provider.js';
 import { errors } from 'oidc-provider';
 import type { Context } from 'koa';
-import type { AccountStore } from '../accounts/account-store.js';
+import { usernameKey, type AccountStore } from '../accounts/account-store.js';
 import type { ExternalDirectory, PasswordAuthenticator } from '../accounts/authenticator.js';
 import type { Render } from '../views/render.js';
 import { strings } from '../views/strings.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { addMissing, loadOrCreateGrant, type MissingGrant } from './grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
-import { isBlocked, type LoginThrottle } from '../security/login-throttle.js';
+import type { FailureThrottle } from '../security/failure-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -24,7 +24,8 @@ export interface InteractionDeps {
   render: Render;
   csrfSecret: string;
   catalog: ScopeCatalog;
-  throttle: LoginThrottle;
+  /** Failed logins per username (its case-folded key) and per IP. */
+  throttle: FailureThrottle;
   audit: AuditLog;
   metrics: Metrics;
   /** The integrator's `authenticate` hook for a client, when there is one. */
@@ -124,14 +125,15 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
       showLogin(ctx, details, await clientName(details), username, strings.login.failed);
     };
-    const before = await deps.throttle.check(username, ctx.ip);
-    if (isBlocked(before)) return refuse(before.retryAfter);
+    const key = usernameKey(username);
+    const wait = await deps.throttle.retryAfter(key, ctx.ip);
+    if (wait > 0) return refuse(wait);
     const account = await deps.authenticator.authenticate(username, field(ctx, 'password'), deps.directory?.(String(details.params.client_id)));
     if (!account) {
-      await deps.throttle.failed(username, ctx.ip);
+      await deps.throttle.failed(key, ctx.ip);
       return refuse(0);
     }
-    await deps.throttle.succeeded(username);
+    await deps.throttle.succeeded(key);
     deps.metrics.logins.inc({ outcome: 'success' });
     await deps.audit.record({ type: 'login.success', user: account.username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
     await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);

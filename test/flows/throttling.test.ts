@@ -1,7 +1,7 @@
 // Brute-force protection: per-username and per-IP failure counters in MongoDB, a lockout, 429 with Retry-After.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type * as client from 'openid-client';
-import { addUser, authorizationRequest, discover, expectCallback, expectPage, newBrowser, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+import { addUser, authorizationRequest, discover, expectCallback, expectPage, newBrowser, startFlowEnv, SECRETS, type FlowEnv } from '../helpers/oidc-flow.js';
 
 const GENERIC = 'The username or password is incorrect.';
 let env: FlowEnv;
@@ -12,6 +12,8 @@ beforeAll(async () => {
 login_throttling:
   per_username: { attempts: 3, window: 15m, lockout: 10m }
   per_ip: { attempts: 5, window: 15m, lockout: 10m }
+client_auth_throttling:
+  per_client: { attempts: 3, window: 5m, lockout: 5m }
 `);
   for (const name of ['uma', 'vic', 'wes']) await addUser(env.accounts, name, `${name}-password-1`);
   config = await discover(env.gatehouse, 'first');
@@ -40,7 +42,7 @@ describe('login throttling', () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(500);
     expect(locked.html).toContain(GENERIC);
-    expect(await env.storage.db.collection('login_throttle').countDocuments({ key: 'user:uma' })).toBe(1);
+    expect(await env.storage.db.collection('login_throttle').countDocuments({ key: 'subject:uma' })).toBe(1);
   });
 
   it('a successful sign-in resets the username counter', async () => {
@@ -56,5 +58,28 @@ describe('login throttling', () => {
     expect(fromThatIp.status).toBe(429);
     expect(fromThatIp.html).toContain(GENERIC);
     expectCallback(await attempt('10.0.2.2', 'wes', 'wes-password-1'));
+  });
+});
+
+describe('client authentication throttling', () => {
+  it('locks a client_id out of the token endpoint after repeated wrong secrets, with 429 and Retry-After', async () => {
+    const tokenEndpoint = config.serverMetadata().token_endpoint!;
+    const post = (secret: string, ip: string) =>
+      fetch(tokenEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`web:${secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': ip,
+        },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'not-a-token' }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(`wrong-${i}`, `10.1.0.${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const locked = await post(SECRETS.web, '10.1.0.9');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await locked.json()).toMatchObject({ error: 'invalid_client' });
   });
 });

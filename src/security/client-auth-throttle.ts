@@ -1,0 +1,43 @@
+// Throttles failed client authentication at the token, introspection and revocation endpoints, per client_id and IP.
+import type { Middleware } from 'koa';
+import type { Metrics } from '../observability/metrics.js';
+import type { FailureThrottle } from './failure-throttle.js';
+
+const AUTHENTICATED_PATHS = new Set(['/token', '/token/introspection', '/token/revocation']);
+
+function basicClientId(header: string): string | undefined {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  if (separator <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, separator));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * oidc-provider middleware (provider.use). The client_id is known up front only from a Basic header; a
+ * client_secret_post client is identified after parsing, so for it the IP counter is what refuses early.
+ */
+export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'POST' || !AUTHENTICATED_PATHS.has(ctx.path)) return next();
+    const fromHeader = basicClientId(ctx.get('authorization'));
+    const wait = await throttle.retryAfter(fromHeader, ctx.ip);
+    if (wait > 0) {
+      metrics.throttled.inc({ kind: 'client_auth' });
+      ctx.status = 429;
+      ctx.set('Retry-After', String(wait));
+      ctx.body = { error: 'invalid_client', error_description: 'too many failed client authentication attempts; retry later' };
+      return;
+    }
+    await next();
+    const fromBody = (ctx.oidc?.body as { client_id?: unknown } | undefined)?.client_id;
+    const clientId = fromHeader ?? (typeof fromBody === 'string' ? fromBody : undefined);
+    if ((ctx.body as { error?: string } | undefined)?.error === 'invalid_client') await throttle.failed(clientId, ctx.ip);
+    else if (ctx.status < 400 && clientId) await throttle.succeeded(clientId);
+  };
+}
