@@ -23,7 +23,7 @@ import { externalDirectory } from './hooks/directory.js';
 import { allowedScopes } from './provider/scope-policy.js';
 import { FailureThrottle } from './security/failure-throttle.js';
 import { clientAuthThrottling } from './security/client-auth-throttle.js';
-import { productionProblems } from './security/production-checks.js';
+import { productionProblems, refusal } from './security/production-checks.js';
 import { AuditLog } from './audit/audit-log.js';
 import { isDatabaseUnavailable } from './storage/errors.js';
 import { Metrics } from './observability/metrics.js';
@@ -72,7 +72,7 @@ export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) 
 export async function startGatehouse({ config, env, logger }: StartOptions): Promise<Gatehouse> {
   if (env.NODE_ENV === 'production') {
     const problems = productionProblems(config, env);
-    if (problems.length) throw new StartupRefused(problems);
+    if (problems.length) throw new StartupRefused(problems.map(refusal));
   }
   // Before storage: a broken hooks module is a configuration error, reported like one.
   const hooks = await loadHooks(config.hooks);
@@ -106,7 +106,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   const passwordParams = scryptParams(config.password_hashing);
   if (production) {
     const leftovers = await demoLeftovers(db, accounts);
-    if (leftovers.length) throw new StartupRefused(leftovers.map((reason) => `refusing to start in production: ${reason}`));
+    if (leftovers.length) throw new StartupRefused(leftovers.map(refusal));
   }
   const demo = !production && config.demo;
   if (demo && (await seedDemo(db, accounts, config.issuer, passwordParams)))

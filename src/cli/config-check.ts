@@ -1,7 +1,7 @@
 // `gatehouse config check`: validates the config file without starting anything.
 import { loadConfig } from '../config/load.js';
 import { CliError, type Command } from './command.js';
-import { productionProblems } from '../security/production-checks.js';
+import { productionProblems, refusal } from '../security/production-checks.js';
 
 export const configCheckCommand: Command = {
   name: 'config check',
@@ -11,7 +11,7 @@ export const configCheckCommand: Command = {
     const config = loadConfig(env);
     if (env.NODE_ENV === 'production') {
       const problems = productionProblems(config, env);
-      if (problems.length) throw new CliError(problems.join('\n'), 2);
+      if (problems.length) throw new CliError(problems.map(refusal).join('\n'), 2);
     }
     stdout.write(`${config.file}: ok (issuer ${config.issuer}, ${config.clients.length} client(s))\n`);
     return 0;

@@ -7,8 +7,9 @@ import { configCheckCommand } from './config-check.js';
 import { userCommands } from './user.js';
 import { keysCommands } from './keys.js';
 import { auditTailCommand } from './audit.js';
+import { doctorCommand } from './doctor.js';
 
-const COMMANDS: Command[] = [...userCommands, ...keysCommands, auditTailCommand, configCheckCommand, devDbCommand];
+const COMMANDS: Command[] = [...userCommands, ...keysCommands, auditTailCommand, doctorCommand, configCheckCommand, devDbCommand];
 
 function usage(): string {
   return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join('\n');

@@ -1,6 +1,7 @@
 // Development only: on an empty database, a demo user and a demo client so a newcomer can sign in at once.
 import type { Db } from 'mongodb';
 import { AccountError, type AccountStore } from '../accounts/account-store.js';
+import type { ProductionProblem } from '../security/production-checks.js';
 import { hashPassword, type ScryptParams } from '../accounts/password.js';
 import { modelCollectionName, type StoredModel } from '../storage/model-collections.js';
 
@@ -18,11 +19,12 @@ export function demoHome(issuer: string): string {
 }
 
 /** Production refuses to run while the well-known demo credentials could sign in to real clients. */
-export async function demoLeftovers(db: Db, accounts: AccountStore): Promise<string[]> {
-  const found: string[] = [];
-  if (await accounts.findByUsername(DEMO_USERNAME)) found.push(`the demo user "${DEMO_USERNAME}" exists (remove it: db.accounts.deleteOne({usernameKey: "demo"}))`);
+export async function demoLeftovers(db: Db, accounts: AccountStore): Promise<ProductionProblem[]> {
+  const found: ProductionProblem[] = [];
+  if (await accounts.findByUsername(DEMO_USERNAME))
+    found.push({ what: `the demo user "${DEMO_USERNAME}" exists`, fix: 'remove it: db.accounts.deleteOne({usernameKey: "demo"})' });
   if (await db.collection<StoredModel>(modelCollectionName('Client')).findOne({ _id: DEMO_CLIENT_ID }))
-    found.push(`the demo client "${DEMO_CLIENT_ID}" exists (remove it: db.oidc_Client.deleteOne({_id: "${DEMO_CLIENT_ID}"}))`);
+    found.push({ what: `the demo client "${DEMO_CLIENT_ID}" exists`, fix: `remove it: db.oidc_Client.deleteOne({_id: "${DEMO_CLIENT_ID}"})` });
   return found;
 }
 

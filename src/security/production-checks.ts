@@ -11,22 +11,33 @@ function weakSecret(value: string): string | undefined {
   return undefined;
 }
 
-export function productionProblems(config: LoadedConfig, env: NodeJS.ProcessEnv): string[] {
-  const problems: string[] = [];
-  if (!config.mongodb.uri) problems.push('MONGODB_URI is not set: set MONGODB_URI (or mongodb.uri) to your MongoDB replica set');
+export interface ProductionProblem {
+  what: string;
+  fix: string;
+}
+
+export function productionProblems(config: LoadedConfig, env: NodeJS.ProcessEnv): ProductionProblem[] {
+  const problems: ProductionProblem[] = [];
+  if (!config.mongodb.uri) problems.push({ what: 'MONGODB_URI is not set', fix: 'set MONGODB_URI (or mongodb.uri) to your MongoDB replica set' });
   const issuer = new URL(config.issuer);
-  if (issuer.protocol !== 'https:') problems.push(`the issuer ${config.issuer} is not https: set ISSUER (or issuer) to the public https:// URL`);
+  if (issuer.protocol !== 'https:') problems.push({ what: `the issuer ${config.issuer} is not https`, fix: 'set ISSUER (or issuer) to the public https:// URL' });
   if (issuer.protocol === 'https:' && !config.trust_proxy)
-    problems.push('the issuer is https but Gatehouse listens on plain http without trust_proxy: put it behind a TLS proxy and set trust_proxy: true');
+    problems.push({ what: 'the issuer is https but Gatehouse listens on plain http without trust_proxy', fix: 'put it behind a TLS proxy and set trust_proxy: true' });
   for (const client of config.clients) {
     const weakness = client.client_secret === undefined ? undefined : weakSecret(client.client_secret);
-    if (weakness) problems.push(`client "${client.client_id}": client_secret ${weakness}: generate one with \`openssl rand -base64 48\` and pass it through \${ENV}`);
+    if (weakness)
+      problems.push({ what: `client "${client.client_id}": client_secret ${weakness}`, fix: 'generate one with `openssl rand -base64 48` and pass it through ${ENV}' });
   }
   const kek = env.GATEHOUSE_KEY_ENCRYPTION_KEY;
-  if (!kek) problems.push('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: set it to a random secret (`openssl rand -base64 48`) so signing keys are encrypted at rest');
+  if (!kek) problems.push({ what: 'GATEHOUSE_KEY_ENCRYPTION_KEY is not set', fix: 'set it to a random secret (`openssl rand -base64 48`) so signing keys are encrypted at rest' });
   else {
     const weakness = weakSecret(kek);
-    if (weakness) problems.push(`GATEHOUSE_KEY_ENCRYPTION_KEY ${weakness}: use \`openssl rand -base64 48\``);
+    if (weakness) problems.push({ what: `GATEHOUSE_KEY_ENCRYPTION_KEY ${weakness}`, fix: 'use `openssl rand -base64 48`' });
   }
-  return problems.map((problem) => `refusing to start in production: ${problem}`);
+  return problems;
+}
+
+/** How a start-up refusal reads: the problem, then its fix. */
+export function refusal({ what, fix }: ProductionProblem): string {
+  return `refusing to start in production: ${what}: ${fix}`;
 }
