@@ -1,4 +1,5 @@
 // Host errors (interaction pages, demo, 404) answer like oidc-provider's: an OAuth error code, a request id, no internals.
+// HTML only for clients that ask for it (browsers); `*/*` and API clients get JSON.
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import type { Render } from '../views/render.js';
@@ -24,7 +25,7 @@ export function errorPage(render: Render, logger: Logger): Middleware {
       const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
       if (status >= 500) logger.error({ requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } }, 'request failed');
       ctx.status = status;
-      if (ctx.accepts('html', 'json') === 'html') {
+      if (ctx.accepts('json', 'html') === 'html') {
         ctx.type = 'html';
         ctx.body = render('error.njk', { error: code, description, requestId: ctx.state.requestId });
       } else {
@@ -38,7 +39,7 @@ export function errorPage(render: Render, logger: Logger): Middleware {
 export function notFound(render: Render): Middleware {
   return (ctx) => {
     ctx.status = 404;
-    if (ctx.accepts('html', 'json') === 'html') {
+    if (ctx.accepts('json', 'html') === 'html') {
       ctx.type = 'html';
       ctx.body = render('error.njk', { error: 'not_found', requestId: ctx.state.requestId });
     } else {

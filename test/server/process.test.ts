@@ -109,3 +109,36 @@ clients:
     expect((await server.exited).code).toBe(0);
   });
 });
+
+describe('graceful shutdown under load', () => {
+  it('completes every in-flight request, none cut mid-response, then exits 0', async () => {
+    const port = await freePort();
+    const server = startProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile(`port: ${port}\n`) });
+    try {
+      await server.waitFor(/Gatehouse is serving/);
+    } catch (error) {
+      server.child.kill('SIGKILL');
+      throw error;
+    }
+    const { request } = await import('node:http');
+    // Requests whose bodies are still arriving when SIGTERM lands, mixed with quick ones.
+    const slow = (i: number) =>
+      new Promise<{ status: number; complete: boolean }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/token', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, complete: body.endsWith('}') && res.complete }));
+        });
+        req.on('error', reject);
+        req.write('grant_type=authorization_code');
+        setTimeout(() => req.end(`&code=c${i}`), 400 + i * 20);
+      });
+    const quick = () => fetch(`http://127.0.0.1:${port}/jwks`).then(async (res) => ({ status: res.status, complete: (await res.text()).endsWith('}') }));
+    const inFlight = [...Array.from({ length: 20 }, (_, i) => slow(i)), ...Array.from({ length: 20 }, quick)];
+    setTimeout(() => server.child.kill('SIGTERM'), 150);
+    const results = await Promise.all(inFlight);
+    expect(results.filter((result) => !result.complete)).toEqual([]);
+    expect(new Set(results.map((result) => result.status))).toEqual(new Set([200, 400]));
+    expect((await server.exited).code).toBe(0);
+  });
+});
