@@ -3,29 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../storage/errors.js';
 
-/** Standard OpenID Connect claims an account may hold (OIDC Core §5.1); custom fields live beside them. */
-export const STANDARD_CLAIMS = [
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-] as const;
-
 export interface AccountDocument {
   /** The `sub`: random, never reused, never derived from the username so renames keep it. */
   _id: string;

@@ -1,6 +1,8 @@
-// loadExistingGrant that grants first-party clients what they ask for, so their users never see a consent page.
+// loadExistingGrant that grants first-party clients what they ask for, so their users are not shown a consent page
+// (unless the client itself sends prompt=consent, which OpenID Connect says must be honoured).
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { narrow, type AllowedScopes } from './scope-policy.js';
+import { addMissing } from '../interactions/grant.js';
 
 export const firstPartyGrants = (allowed: AllowedScopes) => async (ctx: KoaContextWithOIDC) => {
   const { oidc } = ctx;
@@ -11,11 +13,11 @@ export const firstPartyGrants = (allowed: AllowedScopes) => async (ctx: KoaConte
 
   const grant = existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: oidc.session!.accountId });
   // Only what the request asks for, narrowed to the scopes the client may use.
-  grant.addOIDCScope(narrow(allowed, client.clientId, oidc.requestParamOIDCScopes).join(' '));
-  const claims = oidc.requestParamClaims;
-  if (claims?.size) grant.addOIDCClaims([...claims]);
-  for (const [indicator, resourceServer] of Object.entries(oidc.resourceServers ?? {}))
-    grant.addResourceScope(indicator, resourceServer.scope);
+  addMissing(grant, {
+    missingOIDCScope: narrow(allowed, client.clientId, oidc.requestParamOIDCScopes),
+    missingOIDCClaims: [...(oidc.requestParamClaims ?? [])],
+    missingResourceScopes: Object.fromEntries(Object.entries(oidc.resourceServers ?? {}).map(([indicator, server]) => [indicator, [...server.scopes]])),
+  });
   await grant.save();
   return grant;
 };
