@@ -8,7 +8,7 @@ import type { Logger } from './logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
 import { createModelIndexes } from './storage/model-collections.js';
-import { ensureSigningKeys, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
+import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
 import { watchKeys } from './keys/key-watcher.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { AccountStore } from './accounts/account-store.js';
@@ -58,7 +58,7 @@ export interface StartOptions {
   logger: Logger;
 }
 
-export async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) {
+async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) {
   const storage = await selectStorageServer({ uri: config.mongodb.uri, production: env.NODE_ENV === 'production', env });
   try {
     const { client, db } = await connectDatabase(storage.uri, config.mongodb.database);
@@ -147,8 +147,9 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     });
     return provider;
   };
+  const fingerprint = await keyringFingerprint(db);
   const live = new LiveProvider(await buildProvider());
-  const keyWatcher = await watchKeys(db, config.keys.reload_interval, logger, async () => live.replace(await buildProvider()));
+  const keyWatcher = watchKeys(db, fingerprint, config.keys.reload_interval, logger, async () => live.replace(await buildProvider()));
   const interactions = createInteractionRouter({
     live,
     accounts,
@@ -176,8 +177,15 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
   const server = createServer({ maxHeaderSize: config.limits.max_header_bytes, requestTimeout: config.limits.request_timeout * 1000 }, app.callback());
   server.headersTimeout = Math.min(config.limits.request_timeout * 1000, 60_000);
   server.listen(config.port, config.host);
-  await once(server, 'listening');
-  const metricsServer = separateMetrics ? await startMetricsServer(metrics, config.metrics.port!, config.host, config.metrics.bearer_token) : undefined;
+  let metricsServer: Server | undefined;
+  try {
+    await once(server, 'listening');
+    metricsServer = separateMetrics ? await startMetricsServer(metrics, config.metrics.port!, config.host, config.metrics.bearer_token) : undefined;
+  } catch (error) {
+    keyWatcher.stop();
+    server.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://localhost:${port}`,

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../storage/errors.js';
+import { withoutReserved } from '../hooks/reserved-claims.js';
 
 export interface AccountDocument {
   /** The `sub`: random, never reused, never derived from the username so renames keep it. */
@@ -70,7 +71,7 @@ export class AccountStore {
   async upsertExternal(sub: string, username: string, claims: Record<string, unknown>): Promise<AccountDocument | undefined> {
     const now = new Date();
     const set: Record<string, unknown> = { updatedAt: now, 'claims.preferred_username': username };
-    for (const [field, value] of Object.entries(claims)) if (CLAIM_FIELD.test(field)) set[`claims.${field}`] = value;
+    for (const [field, value] of Object.entries(withoutReserved(claims))) if (CLAIM_FIELD.test(field)) set[`claims.${field}`] = value;
     try {
       return (
         (await this.collection.findOneAndUpdate(

@@ -5,6 +5,12 @@ import { AuditLog } from '../audit/audit-log.js';
 import { CliError, type Command } from './command.js';
 import { withDatabase } from './context.js';
 
+/** Usernames are typed by strangers: control characters must not reach the operator's terminal. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const auditTailCommand: Command = {
   name: 'audit tail',
   usage: 'audit tail [--user U] [--client C] [--since 1h] [--limit N]',
@@ -26,7 +32,7 @@ export const auditTailCommand: Command = {
       for (const event of await new AuditLog(db).query({ user: values.user, client: values.client, since }, limit)) {
         const who = [event.user && `user=${event.user}`, event.client && `client=${event.client}`, event.ip && `ip=${event.ip}`].filter(Boolean).join(' ');
         const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';
-        stdout.write(`${event.at.toISOString()}\t${event.type}\t${who}${detail}\n`);
+        stdout.write(`${event.at.toISOString()}\t${event.type}\t${printable(who + detail)}\n`);
       }
       return 0;
     });

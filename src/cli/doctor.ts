@@ -44,7 +44,7 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
       ? { level: 'ok', what: `endpoints use ${scheme.replace(':', '')} like the issuer` }
       : { level: 'fail', what: `endpoints are published as ${discovery?.token_endpoint} under an ${scheme} issuer`, fix: 'set trust_proxy: true and have the proxy send X-Forwarded-Proto' },
   );
-  const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+  const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
   findings.push(
     ready?.status === 200
       ? { level: 'ok', what: 'database reachable from the instance (/readyz)' }

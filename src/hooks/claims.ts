@@ -14,6 +14,12 @@ const DEFAULT_DESTINATIONS: readonly ClaimDestination[] = ['id_token', 'userinfo
 type Guard = ReturnType<typeof guardHooks>;
 type ClientLike = { clientId: string; metadata(): Record<string, unknown> };
 
+/** A token for a resource server carries only the API's scopes; the user consented to the OIDC ones in the grant. */
+async function grantedScope(ctx: KoaContextWithOIDC, scope: string | undefined, grantId: string | undefined): Promise<string> {
+  const grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+  return [scope, grant?.getOIDCScope()].filter(Boolean).join(' ');
+}
+
 export class ClaimPolicy {
   private readonly byScope: Record<string, string[]>;
 
@@ -66,9 +72,7 @@ export class ClaimPolicy {
   extraTokenClaims = async (ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; grantId?: string; scope?: string; clientId?: string; resourceServer?: { identifier(): string } }) => {
     if (token.kind !== 'AccessToken') return undefined;
     const account = token.accountId ? await this.accounts.findById(token.accountId) : undefined;
-    // A token for a resource server carries only the API's scopes; the user consented to the OIDC ones in the grant.
-    const grant = token.grantId ? await ctx.oidc.provider.Grant.find(token.grantId) : undefined;
-    const scope = [token.scope, grant?.getOIDCScope()].filter(Boolean).join(' ');
+    const scope = await grantedScope(ctx, token.scope, token.grantId);
     const configured = account ? this.fromConfig(account, scope, 'access_token') : {};
     const extra = this.hooks.accessTokenClaims
       ? await this.guard.async(
@@ -88,9 +92,11 @@ export class ClaimPolicy {
   };
 
   /** Claims configured for introspection responses of an active token, added without replacing what is there. */
-  async introspectionClaims(sub: string | undefined, scope: string | undefined): Promise<Record<string, unknown>> {
-    if (!sub) return {};
-    const account = await this.accounts.findById(sub);
+  async introspectionClaims(ctx: KoaContextWithOIDC, body: { sub?: string; scope?: string }): Promise<Record<string, unknown>> {
+    if (!body.sub) return {};
+    const account = await this.accounts.findById(body.sub);
+    const token = ctx.oidc.entities.AccessToken ?? ctx.oidc.entities.RefreshToken;
+    const scope = await grantedScope(ctx, body.scope, token?.grantId);
     return account ? withoutReserved(this.fromConfig(account, scope, 'introspection')) : {};
   }
 }

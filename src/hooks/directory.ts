@@ -1,7 +1,7 @@
 // Adapts the integrator's `authenticate` hook to the login route: checked result, logged failure, no leaks.
 import type { LiveProvider } from '../provider/live-provider.js';
 import type { ExternalDirectory } from '../accounts/authenticator.js';
-import type { guardHooks } from './hook-failure.js';
+import { isClaims, type guardHooks } from './hook-failure.js';
 import { hookClient } from './hook-views.js';
 import type { HookModule } from './types.js';
 
@@ -13,7 +13,8 @@ const isAnswer = (value: unknown): value is Answer =>
   (typeof value === 'object' &&
     value !== null &&
     typeof (value as { accountId?: unknown }).accountId === 'string' &&
-    ((value as { claims?: unknown }).claims === undefined || typeof (value as { claims?: unknown }).claims === 'object'));
+    (value as { accountId: string }).accountId.length > 0 &&
+    ((value as { claims?: unknown }).claims === undefined || isClaims((value as { claims?: unknown }).claims)));
 
 export function externalDirectory(hooks: HookModule, guard: ReturnType<typeof guardHooks>, live: LiveProvider) {
   const authenticate = hooks.authenticate;

@@ -9,7 +9,7 @@ export class HookFailure extends Error {
 
 export type HookGuard = <T>(hook: string, run: () => T, accept: (value: unknown) => value is T) => T;
 
-/** Runs a synchronous hook; the log names the hook and the error, never the arguments (tokens, passwords). */
+/** Runs hooks; the log names the hook and its error message, never the arguments it was given (tokens, passwords). */
 export function guardHooks(logger: Logger): { sync: HookGuard; async: <T>(hook: string, run: () => Promise<T> | T, accept: (value: unknown) => value is T) => Promise<T> } {
   const fail = (hook: string, reason: string): never => {
     logger.error({ hook, reason }, `hook ${hook} failed`);
@@ -23,7 +23,11 @@ export function guardHooks(logger: Logger): { sync: HookGuard; async: <T>(hook: 
       } catch (error) {
         return fail(hook, `threw ${(error as Error)?.name ?? 'a value'}: ${(error as Error)?.message ?? String(error)}`);
       }
-      if (value instanceof Promise) return fail(hook, 'returned a Promise (expected a synchronous result)');
+      if (value instanceof Promise) {
+        // A rejected promise nobody awaits would crash the process as an unhandled rejection.
+        value.catch(() => {});
+        return fail(hook, 'returned a Promise (expected a synchronous result)');
+      }
       return accept(value) ? value : fail(hook, `returned ${describe(value)}`);
     },
     async async(hook, run, accept) {

@@ -48,7 +48,10 @@ export function buildTtl(config: LoadedConfig, hooks: HookModule, guard: HookGua
       return Math.max(1, Math.min(config.ttl.refresh_token_idle, remaining));
     }),
     AuthorizationCode: simple('AuthorizationCode', config.ttl.authorization_code),
-    Grant: simple('Grant', config.ttl.grant),
+    // A grant must outlive the longest refresh-token chain a client is configured for, or the chain dies with it.
+    Grant: ((_ctx: KoaContextWithOIDC, grant: AnyToken & { clientId?: string }, client?: AnyClient) =>
+      fromHook('Grant', grant, client) ??
+      Math.max(config.ttl.grant, clients.get(client?.clientId ?? grant.clientId ?? '')?.refresh_token_ttl ?? 0)),
     Session: simple('Session', config.ttl.session),
     Interaction: simple('Interaction', config.ttl.interaction),
     PushedAuthorizationRequest: simple('PushedAuthorizationRequest', config.ttl.pushed_authorization_request),

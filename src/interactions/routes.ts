@@ -126,14 +126,11 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       showLogin(ctx, details, await clientName(details), username, strings.login.failed);
     };
     const key = usernameKey(username);
-    const wait = await deps.throttle.retryAfter(key, ctx.ip);
+    const wait = await deps.throttle.begin(key, ctx.ip);
     if (wait > 0) return refuse(wait);
     const account = await deps.authenticator.authenticate(username, field(ctx, 'password'), deps.directory?.(String(details.params.client_id)));
-    if (!account) {
-      await deps.throttle.failed(key, ctx.ip);
-      return refuse(0);
-    }
-    await deps.throttle.succeeded(key);
+    await deps.throttle.end(key, ctx.ip, Boolean(account));
+    if (!account) return refuse(0);
     deps.metrics.logins.inc({ outcome: 'success' });
     await deps.audit.record({ type: 'login.success', user: account.username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
     await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);

@@ -7,8 +7,9 @@ export interface KeyWatcher {
   stop(): void;
 }
 
-export async function watchKeys(db: Db, intervalSeconds: number, logger: Logger, reload: () => Promise<void>): Promise<KeyWatcher> {
-  let seen = await keyringFingerprint(db);
+/** `seen` is the fingerprint taken before the current provider was built, so no change in between is missed. */
+export function watchKeys(db: Db, seenAtBuild: string, intervalSeconds: number, logger: Logger, reload: () => Promise<void>): KeyWatcher {
+  let seen = seenAtBuild;
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;

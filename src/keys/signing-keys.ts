@@ -71,6 +71,8 @@ export interface RotationTimes {
 
 /** Adds the next generation of every algorithm and schedules the retirement of the keys it replaces. */
 export async function rotateSigningKeys(db: Db, kek: string | undefined, times: RotationTimes, now = new Date()): Promise<StoredKey[]> {
+  if (!kek && (await keysOf(db).findOne({ sealedJwk: { $exists: true } })))
+    throw new Error('the stored keys are encrypted: set GATEHOUSE_KEY_ENCRYPTION_KEY so the new keys are sealed too');
   const activatesAt = new Date(now.getTime() + times.activationDelay * 1000);
   const retiresAt = new Date(activatesAt.getTime() + times.retireAfter * 1000);
   const created: StoredKey[] = [];

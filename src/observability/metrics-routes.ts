@@ -32,6 +32,12 @@ export async function startMetricsServer(metrics: Metrics, port: number, host: s
     if (!authorized(req.headers.authorization, token)) return res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end();
     res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return server;
 }

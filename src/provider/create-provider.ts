@@ -1,5 +1,5 @@
 // The only place oidc-provider options are assembled, from validated config, loaded keys and hooks.
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from 'mongodb';
 import type { JWK } from 'jose';
 import type { LoadedConfig } from '../config/load.js';
@@ -71,7 +71,7 @@ export function createProvider({ config, db, jwks, cookieKeys, render, claims, h
     await next();
     // RFC 7662 lets the server add claims to an active introspection response; config says which.
     const body = ctx.body as { active?: boolean; sub?: string; scope?: string } | undefined;
-    if (ctx.oidc?.route === 'introspection' && body?.active) ctx.body = { ...(await claims.introspectionClaims(body.sub, body.scope)), ...body };
+    if (ctx.oidc?.route === 'introspection' && body?.active) ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
   });
   return provider;
 }

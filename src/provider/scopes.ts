@@ -28,8 +28,3 @@ export function scopeClaims(config: Pick<GatehouseConfig, 'scopes'>): Record<str
   const custom = Object.fromEntries(Object.entries(config.scopes).map(([scope, { claims }]) => [scope, [...claims]]));
   return { ...STANDARD_SCOPE_CLAIMS, ...custom };
 }
-
-/** Every scope name the provider understands (offline_access included). */
-export function knownScopes(config: Pick<GatehouseConfig, 'scopes'>): string[] {
-  return [...Object.keys(scopeClaims(config)), 'offline_access'];
-}

@@ -1,9 +1,9 @@
-// Throttles failed client authentication at the token, introspection and revocation endpoints, per client_id and IP.
+// Throttles failed client authentication at the token, introspection, revocation and PAR endpoints, per client_id and IP.
 import type { Middleware } from 'koa';
 import type { Metrics } from '../observability/metrics.js';
 import type { FailureThrottle } from './failure-throttle.js';
 
-const AUTHENTICATED_PATHS = new Set(['/token', '/token/introspection', '/token/revocation']);
+const AUTHENTICATED_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
 
 function basicClientId(header: string): string | undefined {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
@@ -19,14 +19,16 @@ function basicClientId(header: string): string | undefined {
 }
 
 /**
- * oidc-provider middleware (provider.use). The client_id is known up front only from a Basic header; a
- * client_secret_post client is identified after parsing, so for it the IP counter is what refuses early.
+ * oidc-provider middleware (provider.use). Attempts are taken before the request is processed, so parallel guesses
+ * count. The client_id is known up front only from a Basic header; for client_secret_post the IP counter applies.
  */
 export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || !AUTHENTICATED_PATHS.has(ctx.path)) return next();
     const fromHeader = basicClientId(ctx.get('authorization'));
-    const wait = await throttle.retryAfter(fromHeader, ctx.ip);
+    // Counting per client_id *and* IP means nobody can lock a real client out from somewhere else.
+    const subject = fromHeader && `${fromHeader}|${ctx.ip}`;
+    const wait = await throttle.begin(subject, ctx.ip);
     if (wait > 0) {
       metrics.throttled.inc({ kind: 'client_auth' });
       ctx.status = 429;
@@ -35,9 +37,6 @@ export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics
       return;
     }
     await next();
-    const fromBody = (ctx.oidc?.body as { client_id?: unknown } | undefined)?.client_id;
-    const clientId = fromHeader ?? (typeof fromBody === 'string' ? fromBody : undefined);
-    if ((ctx.body as { error?: string } | undefined)?.error === 'invalid_client') await throttle.failed(clientId, ctx.ip);
-    else if (ctx.status < 400 && clientId) await throttle.succeeded(clientId);
+    await throttle.end(subject, ctx.ip, (ctx.body as { error?: string } | undefined)?.error !== 'invalid_client');
   };
 }

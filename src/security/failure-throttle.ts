@@ -18,25 +18,28 @@ class Counter {
     this.limiter = new RateLimiterMongo({ storeClient: client, dbName, tableName: collection, keyPrefix: prefix, points: rule.attempts, duration: rule.window });
   }
 
-  /** Seconds until this key may try again; 0 when it may now. */
-  async wait(key: string): Promise<number> {
-    const res = await this.limiter.get(key);
-    return res && res.consumedPoints >= this.rule.attempts ? Math.ceil(res.msBeforeNext / 1000) : 0;
-  }
-
-  /** Counts a failure; the one that uses up the last attempt starts the lockout. */
-  async fail(key: string): Promise<void> {
+  /** Counts an attempt before it is checked, so parallel guesses cannot slip past; returns seconds to wait, 0 if allowed. */
+  async take(key: string): Promise<number> {
     try {
-      const res = await this.limiter.consume(key);
-      if (res.consumedPoints >= this.rule.attempts) await this.limiter.block(key, this.rule.lockout);
+      await this.limiter.consume(key);
+      return 0;
     } catch (error) {
-      // A RateLimiterRes rejection means already locked out (nothing to add); an Error is a store failure.
-      if (!(error instanceof RateLimiterRes)) throw error;
+      // A RateLimiterRes rejection means past the limit or locked out; an Error is a store failure.
+      if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw error;
     }
   }
 
-  async reset(key: string): Promise<void> {
-    await this.limiter.delete(key);
+  /** After a failure: the one that used up the last attempt starts the lockout. */
+  async failed(key: string): Promise<void> {
+    const res = await this.limiter.get(key);
+    if (res && res.consumedPoints >= this.rule.attempts) await this.limiter.block(key, this.rule.lockout);
+  }
+
+  /** After a success: forget the key entirely, or just give back the attempt that was taken. */
+  async succeeded(key: string, how: 'reset' | 'refund'): Promise<void> {
+    if (how === 'reset') await this.limiter.delete(key);
+    else await this.limiter.reward(key, 1);
   }
 }
 
@@ -50,18 +53,15 @@ export class FailureThrottle {
     this.source = new Counter(client, dbName, collection, 'ip', rules.source);
   }
 
-  /** Seconds until another attempt is allowed for this subject (username, client_id) or IP; 0 when allowed now. */
-  async retryAfter(subject: string | undefined, ip: string): Promise<number> {
-    const waits = await Promise.all([subject === undefined ? 0 : this.subject.wait(subject), this.source.wait(ip)]);
+  /** Takes an attempt for this subject (username, client_id) and IP; returns seconds to wait, 0 when it may proceed. */
+  async begin(subject: string | undefined, ip: string): Promise<number> {
+    const waits = await Promise.all([subject === undefined ? 0 : this.subject.take(subject), this.source.take(ip)]);
     return Math.max(...waits);
   }
 
-  async failed(subject: string | undefined, ip: string): Promise<void> {
-    await Promise.all([subject === undefined ? undefined : this.subject.fail(subject), this.source.fail(ip)]);
-  }
-
-  /** A success clears the subject's counter (the IP's keeps counting other subjects). */
-  async succeeded(subject: string): Promise<void> {
-    await this.subject.reset(subject);
+  /** Settles an attempt taken with begin(). A success clears the subject and refunds the IP's attempt. */
+  async end(subject: string | undefined, ip: string, succeeded: boolean): Promise<void> {
+    if (succeeded) await Promise.all([subject === undefined ? undefined : this.subject.succeeded(subject, 'reset'), this.source.succeeded(ip, 'refund')]);
+    else await Promise.all([subject === undefined ? undefined : this.subject.failed(subject), this.source.failed(ip)]);
   }
 }

@@ -75,11 +75,20 @@ describe('client authentication throttling', () => {
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'not-a-token' }),
       });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post(`wrong-${i}`, `10.1.0.${i}`)).status);
+    for (let i = 0; i < 4; i++) statuses.push((await post(`wrong-${i}`, '10.1.0.1')).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
-    const locked = await post(SECRETS.web, '10.1.0.9');
+    const locked = await post(SECRETS.web, '10.1.0.1');
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await locked.json()).toMatchObject({ error: 'invalid_client' });
+    // Counted per client_id and IP: the guesser cannot lock the real client out from elsewhere.
+    expect((await post(SECRETS.web, '10.1.0.2')).status).toBe(400);
+  });
+
+  it('counts parallel guesses: a burst cannot get more attempts than allowed', async () => {
+    const logins = await Promise.all(Array.from({ length: 8 }, () => attempt('10.3.0.1', 'wes', 'wrong')));
+    const statuses = logins.map((outcome) => outcome.page!.status).sort();
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(5);
   });
 });
