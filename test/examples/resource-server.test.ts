@@ -31,6 +31,7 @@ ${extra}`;
     mongoUri: storage.uri,
     dbName: storage.dbName,
     yaml: `demo: false
+default_resource: ${API}
 password_hashing:
   scrypt_cost: 16384
 resources:
@@ -76,6 +77,13 @@ describe('examples/resource-server', () => {
     const response = await call('/orders', await accessToken('shop', API, 'read:orders'));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ orders: [{ id: 1 }], client: 'shop' });
+  });
+
+  it('gives a client that sends no resource parameter a token for the default resource', async () => {
+    const config = await client.discovery(new URL(gatehouse.url), 'shop', undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+    const request = await authorizationRequest(config, { scope: 'openid read:orders' });
+    const { access_token: token } = await exchange(config, await signIn(newBrowser(), request, 'pat', 'pat-password-1'), request);
+    expect((await call('/orders', token)).status).toBe(200);
   });
 
   it('accepts an opaque token through introspection with its own credentials', async () => {
