@@ -1,7 +1,7 @@
 // Assembles a running Gatehouse from a validated config: storage → keys → accounts → provider → Koa host → listener.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Db, MongoClient } from 'mongodb';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logger.js';
@@ -203,14 +203,32 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
 
 /** In-flight requests get this long to finish before their connections are cut, keeping exit under 10 s. */
 const DRAIN_MS = 8000;
+/**
+ * A request whose bytes arrived just before the signal is not parsed yet, and its connection looks idle to Node:
+ * idle connections are swept only after this grace, so such requests are answered rather than reset.
+ */
+const PARSE_GRACE_MS = 1000;
+
+/**
+ * Connections the kernel has queued but the process has not yet accepted would be reset by closing the listener:
+ * they get this long to be accepted first (like a load balancer's deregistration delay, but short).
+ */
+const ACCEPT_DRAIN_MS = 500;
 
 async function closeAll(server: Server, client: MongoClient, storage: StorageServer): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // close() waits for in-flight requests; keep-alive sockets that go idle would otherwise hold it open.
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  // Responses from now on end their keep-alive connections.
+  server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+  await new Promise((resolve) => setTimeout(resolve, ACCEPT_DRAIN_MS));
+  // net.Server's close stops accepting without http.Server's immediate sweep of "idle" connections.
+  const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
   const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
-  server.closeIdleConnections();
+  let idleSweep: NodeJS.Timeout | undefined;
+  const grace = setTimeout(() => {
+    server.closeIdleConnections();
+    idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  }, PARSE_GRACE_MS);
   await closed;
+  clearTimeout(grace);
   clearInterval(idleSweep);
   clearTimeout(deadline);
   await client.close();

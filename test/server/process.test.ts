@@ -89,7 +89,7 @@ clients:
     const { request } = await import('node:http');
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path: '/token', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        { host: '127.0.0.1', port, path: '/token', method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
         (res) => {
           let body = '';
           res.on('data', (chunk) => (body += chunk));
@@ -126,7 +126,8 @@ describe('graceful shutdown under load', () => {
     const finishers: (() => void)[] = [];
     const responses = Array.from({ length: 40 }, (_, i) =>
       new Promise<{ status: number; complete: boolean }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/token', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+        // A fresh connection each: the global agent could hand back a stale keep-alive socket to a reused port.
+        const req = request({ host: '127.0.0.1', port, path: '/token', method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
           let body = '';
           res.on('data', (chunk) => (body += chunk));
           res.on('end', () => resolve({ status: res.statusCode!, complete: body.endsWith('}') && res.complete }));
@@ -140,7 +141,9 @@ describe('graceful shutdown under load', () => {
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
     finishers.forEach((finish) => finish());
-    const results = await Promise.all(responses);
+    const results = await Promise.all(responses).catch((error: Error) => {
+      throw new Error(`${error.message}; server said:\n${server.output().stdout.slice(-3000)}\n${server.output().stderr}`);
+    });
     expect(results.filter((result) => !result.complete)).toEqual([]);
     expect(new Set(results.map((result) => result.status))).toEqual(new Set([400]));
     expect((await server.exited).code).toBe(0);
