@@ -21,7 +21,7 @@ export function guardHooks(logger: Logger): { sync: HookGuard; async: <T>(hook: 
       try {
         value = run();
       } catch (error) {
-        return fail(hook, `threw ${(error as Error)?.name ?? 'a value'}: ${(error as Error)?.message ?? String(error)}`);
+        return fail(hook, threw(error));
       }
       if (value instanceof Promise) {
         // A rejected promise nobody awaits would crash the process as an unhandled rejection.
@@ -35,11 +35,15 @@ export function guardHooks(logger: Logger): { sync: HookGuard; async: <T>(hook: 
       try {
         value = await run();
       } catch (error) {
-        return fail(hook, `threw ${(error as Error)?.name ?? 'a value'}: ${(error as Error)?.message ?? String(error)}`);
+        return fail(hook, threw(error));
       }
       return accept(value) ? (value as never) : fail(hook, `returned ${describe(value)}`);
     },
   };
+}
+
+function threw(error: unknown): string {
+  return `threw ${(error as Error)?.name ?? 'a value'}: ${(error as Error)?.message ?? String(error)}`;
 }
 
 function describe(value: unknown): string {

@@ -1,6 +1,6 @@
 // Host errors (interaction pages, demo, 404) answer like oidc-provider's: an OAuth error code, a request id, no internals.
 // HTML only for clients that ask for it (browsers); `*/*` and API clients get JSON.
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import type { Render } from '../views/render.js';
 import { isDatabaseUnavailable } from '../storage/errors.js';
@@ -24,26 +24,23 @@ export function errorPage(render: Render, logger: Logger): Middleware {
       // Only 4xx errors say what went wrong; a 5xx message could leak internals.
       const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
       if (status >= 500) logger.error({ requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } }, 'request failed');
-      ctx.status = status;
-      if (ctx.accepts('json', 'html') === 'html') {
-        ctx.type = 'html';
-        ctx.body = render('error.njk', { error: code, description, requestId: ctx.state.requestId });
-      } else {
-        ctx.body = { error: code, ...(description ? { error_description: description } : {}) };
-      }
+      respond(ctx, render, status, code, description);
     }
   };
 }
 
+/** The error page for browsers, an OAuth-style JSON body for everyone else. */
+function respond(ctx: Context, render: Render, status: number, code: string, description?: string): void {
+  ctx.status = status;
+  if (ctx.accepts('json', 'html') === 'html') {
+    ctx.type = 'html';
+    ctx.body = render('error.njk', { error: code, description, requestId: ctx.state.requestId });
+  } else {
+    ctx.body = { error: code, ...(description ? { error_description: description } : {}) };
+  }
+}
+
 /** The last middleware: nothing else answered, so the path does not exist. */
 export function notFound(render: Render): Middleware {
-  return (ctx) => {
-    ctx.status = 404;
-    if (ctx.accepts('json', 'html') === 'html') {
-      ctx.type = 'html';
-      ctx.body = render('error.njk', { error: 'not_found', requestId: ctx.state.requestId });
-    } else {
-      ctx.body = { error: 'not_found', error_description: 'no such endpoint' };
-    }
-  };
+  return (ctx) => respond(ctx, render, 404, 'not_found', 'no such endpoint');
 }
