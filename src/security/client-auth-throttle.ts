@@ -19,8 +19,10 @@ function basicClientId(header: string): string | undefined {
 }
 
 /**
- * oidc-provider middleware (provider.use). Attempts are taken before the request is processed, so parallel guesses
- * count. The client_id is known up front only from a Basic header; for client_secret_post the IP counter applies.
+ * oidc-provider middleware (provider.use). Client secrets are long random strings, so what matters is refusing a
+ * guesser after a few failures, without refusing or slowing a busy client's concurrent requests: only failures are
+ * counted, and a lockout is looked up before each request (cached briefly). The client_id is known up front only
+ * from a Basic header; for client_secret_post the IP counter applies.
  */
 export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics): Middleware {
   return async (ctx, next) => {
@@ -28,7 +30,7 @@ export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics
     const fromHeader = basicClientId(ctx.get('authorization'));
     // Counting per client_id *and* IP means nobody can lock a real client out from somewhere else.
     const subject = fromHeader && `${fromHeader}|${ctx.ip}`;
-    const wait = await throttle.begin(subject, ctx.ip);
+    const wait = await throttle.lockedFor(subject, ctx.ip);
     if (wait > 0) {
       metrics.throttled.inc({ kind: 'client_auth' });
       ctx.status = 429;
@@ -37,6 +39,6 @@ export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics
       return;
     }
     await next();
-    await throttle.end(subject, ctx.ip, (ctx.body as { error?: string } | undefined)?.error !== 'invalid_client');
+    await throttle.settle(subject, ctx.ip, (ctx.body as { error?: string } | undefined)?.error !== 'invalid_client');
   };
 }

@@ -10,9 +10,15 @@ export interface ThrottleRule {
   lockout: number;
 }
 
+/** How long this instance trusts a "not locked out" answer from MongoDB before asking again. */
+const LOOKUP_CACHE_MS = 1000;
+const LOOKUP_CACHE_ENTRIES = 10_000;
+
 /** One counted dimension, e.g. failed logins per username. */
 class Counter {
   private readonly limiter: RateLimiterMongo;
+  /** key → when it was looked up, until when it is locked out (ms), and whether it has failures on record. */
+  private readonly lookups = new Map<string, { at: number; lockedUntil: number; failures: boolean }>();
 
   constructor(client: MongoClient, dbName: string, collection: string, prefix: string, private readonly rule: ThrottleRule) {
     this.limiter = new RateLimiterMongo({ storeClient: client, dbName, tableName: collection, keyPrefix: prefix, points: rule.attempts, duration: rule.window });
@@ -36,6 +42,51 @@ class Counter {
     if (res && res.consumedPoints >= this.rule.attempts) await this.limiter.block(key, this.rule.lockout);
   }
 
+  /**
+   * Seconds this key is still locked out, 0 if it is not. Counts nothing. A clean answer is reused for up to a second,
+   * so a busy client costs MongoDB one read per second rather than one per request.
+   */
+  async lockedFor(key: string): Promise<number> {
+    const now = Date.now();
+    let lookup = this.lookups.get(key);
+    if (!lookup || (lookup.lockedUntil <= now && now - lookup.at > LOOKUP_CACHE_MS)) {
+      const res = await this.limiter.get(key);
+      // block() stores one point past the limit, so "locked" is strictly more consumed than attempts allowed.
+      lookup = { at: now, lockedUntil: res && res.consumedPoints > this.rule.attempts ? now + res.msBeforeNext : 0, failures: (res?.consumedPoints ?? 0) > 0 };
+      this.remember(key, lookup);
+    }
+    return lookup.lockedUntil > now ? Math.max(1, Math.ceil((lookup.lockedUntil - now) / 1000)) : 0;
+  }
+
+  /** Counts a failure after the fact; the one that uses up the last attempt starts the lockout. */
+  async countFailure(key: string): Promise<void> {
+    const now = Date.now();
+    const res = await this.limiter.consume(key).catch((error: unknown) => {
+      if (error instanceof RateLimiterRes) return error;
+      throw error;
+    });
+    let lockedUntil = 0;
+    if (res.consumedPoints >= this.rule.attempts) {
+      await this.limiter.block(key, this.rule.lockout);
+      lockedUntil = now + this.rule.lockout * 1000;
+    }
+    this.remember(key, { at: now, lockedUntil, failures: true });
+  }
+
+  /** After a success counted with countFailure's scheme: clears the key's failures, only when it has some on record. */
+  async clearFailures(key: string): Promise<void> {
+    if (!this.lookups.get(key)?.failures) return;
+    await this.limiter.delete(key);
+    this.lookups.delete(key);
+  }
+
+  private remember(key: string, lookup: { at: number; lockedUntil: number; failures: boolean }): void {
+    this.lookups.delete(key);
+    // Bounded: the oldest entry goes first (a Map iterates in insertion order).
+    if (this.lookups.size >= LOOKUP_CACHE_ENTRIES) this.lookups.delete(this.lookups.keys().next().value!);
+    this.lookups.set(key, lookup);
+  }
+
   /** After a success: forget the key entirely, or just give back the attempt that was taken. */
   async succeeded(key: string, how: 'reset' | 'refund'): Promise<void> {
     if (how === 'reset') await this.limiter.delete(key);
@@ -53,10 +104,29 @@ export class FailureThrottle {
     this.source = new Counter(client, dbName, collection, 'ip', rules.source);
   }
 
-  /** Takes an attempt for this subject (username, client_id) and IP; returns seconds to wait, 0 when it may proceed. */
+  /**
+   * For guessable secrets (passwords): takes an attempt for this subject (username) and IP before the check, so
+   * parallel guesses cannot slip past; returns seconds to wait, 0 when it may proceed. Settle with end().
+   */
   async begin(subject: string | undefined, ip: string): Promise<number> {
     const waits = await Promise.all([subject === undefined ? 0 : this.subject.take(subject), this.source.take(ip)]);
     return Math.max(...waits);
+  }
+
+  /**
+   * For secrets too long to guess (client secrets): nothing is counted up front, so a busy client's concurrent
+   * requests are never refused and successes cost no writes; a failure is counted when it happens (see countFailures).
+   * Returns seconds to wait while the subject or the IP is locked out, 0 otherwise.
+   */
+  async lockedFor(subject: string | undefined, ip: string): Promise<number> {
+    const waits = await Promise.all([subject === undefined ? 0 : this.subject.lockedFor(subject), this.source.lockedFor(ip)]);
+    return Math.max(...waits);
+  }
+
+  /** Settles a request checked with lockedFor(): a failure counts against both; a success clears the subject's. */
+  async settle(subject: string | undefined, ip: string, succeeded: boolean): Promise<void> {
+    if (succeeded) await (subject === undefined ? undefined : this.subject.clearFailures(subject));
+    else await Promise.all([subject === undefined ? undefined : this.subject.countFailure(subject), this.source.countFailure(ip)]);
   }
 
   /** Settles an attempt taken with begin(). A success clears the subject and refunds the IP's attempt. */

@@ -1,7 +1,7 @@
 // Brute-force protection: per-username and per-IP failure counters in MongoDB, a lockout, 429 with Retry-After.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type * as client from 'openid-client';
-import { addUser, authorizationRequest, discover, expectCallback, expectPage, newBrowser, startFlowEnv, SECRETS, type FlowEnv } from '../helpers/oidc-flow.js';
+import { addUser, authorizationRequest, discover, exchange, expectCallback, expectPage, newBrowser, signIn, startFlowEnv, SECRETS, type FlowEnv } from '../helpers/oidc-flow.js';
 
 const GENERIC = 'The username or password is incorrect.';
 let env: FlowEnv;
@@ -90,5 +90,24 @@ describe('client authentication throttling', () => {
     const statuses = logins.map((outcome) => outcome.page!.status).sort();
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(3);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('client authentication throttling under a busy client', () => {
+  it('never refuses concurrent successful requests, and a success writes no throttle state', async () => {
+    await addUser(env.accounts, 'xena', 'xena-password-1');
+    const request = await authorizationRequest(config);
+    const { access_token } = await exchange(config, await signIn(newBrowser(), request, 'xena', 'xena-password-1', false), request);
+    const introspection = config.serverMetadata().introspection_endpoint!;
+    const introspect = () =>
+      fetch(introspection, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`first:${SECRETS.first}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.4.0.1' },
+        body: new URLSearchParams({ token: access_token }),
+      });
+    // Ten times the per-client limit (3), all in flight at once.
+    const responses = await Promise.all(Array.from({ length: 30 }, introspect));
+    expect(responses.map((response) => response.status)).toEqual(Array(30).fill(200));
+    expect(await env.storage.db.collection('client_auth_throttle').countDocuments({ key: { $regex: '10\\.4\\.0\\.1' } })).toBe(0);
   });
 });
