@@ -10,6 +10,8 @@ export const ErrorCodes = {
   TypeMismatch: 14,
   InvalidLength: 16,
   NamespaceNotFound: 26,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
   CommandNotFound: 59,

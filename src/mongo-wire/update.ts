@@ -5,6 +5,7 @@ import type { Modifier, PipelineStage } from 'mingo/updater';
 import { WireError, toWireError } from './errors.js';
 import { MINGO_OPTIONS, assertSafe, upsertSeedFields } from './query.js';
 import { cloneDocument, isPlainObject, valueKey, withIdFirst } from './values.js';
+import { applySimpleUpdate } from './simple-update.js';
 
 const UPDATE_OPERATORS = new Set([
   '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$currentDate',
@@ -53,6 +54,7 @@ function classify(update: unknown): UpdateKind {
 const UPDATE_OPTIONS = { ...MINGO_OPTIONS, idKey: '\u0000gatehouse-unused-id' };
 
 function runMingo(doc: Document, filter: Document, modifier: Modifier<Document> | PipelineStage[], arrayFilters?: Document[]): Document {
+  if (!Array.isArray(modifier) && !arrayFilters && applySimpleUpdate(doc, modifier as Document)) return doc;
   const docs = [doc];
   try {
     updateOne(docs, filter, modifier, { arrayFilters, cloneMode: 'deep' }, UPDATE_OPTIONS);

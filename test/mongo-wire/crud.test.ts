@@ -163,6 +163,20 @@ describe('updates', () => {
     expect(after).toEqual({ _id: before?._id, k: 'c', replaced: true });
   });
 
+  it('$set and $unset nested paths create and remove sub-documents; a path through a scalar is refused and changes nothing', async () => {
+    const coll = h.db.collection<Keyed>('nested-set');
+    await coll.insertOne({ _id: 'n', payload: { kept: 1, gone: 2 }, label: 'text', list: [1, 2] });
+    await coll.updateOne({ _id: 'n' }, { $set: { 'payload.deep.er': { at: new Date(0) }, top: [1, { x: 'y' }] }, $unset: { 'payload.gone': '', 'missing.path': '' } });
+    expect(await coll.findOne({ _id: 'n' })).toEqual({ _id: 'n', payload: { kept: 1, deep: { er: { at: new Date(0) } } }, label: 'text', list: [1, 2], top: [1, { x: 'y' }] });
+    const before = await coll.findOne({ _id: 'n' });
+    await expect(coll.updateOne({ _id: 'n' }, { $set: { 'payload.kept': 3, 'label.inner': 1 } })).rejects.toThrow();
+    await expect(coll.updateOne({ _id: 'n' }, { $set: { payload: 1, 'payload.kept': 2 } })).rejects.toThrow();
+    expect(await coll.findOne({ _id: 'n' })).toEqual(before);
+    // Numeric segments address array elements, as mongod does.
+    await coll.updateOne({ _id: 'n' }, { $set: { 'list.1': 5 } });
+    expect((await coll.findOne({ _id: 'n' }))?.list).toEqual([1, 5]);
+  });
+
   it('refuses an update that would change _id', async () => {
     const coll = h.db.collection<Keyed>('immutable');
     await coll.insertOne({ _id: 'keep', v: 1 });
