@@ -16,6 +16,9 @@ interface DemoSession {
 }
 
 const COOKIE = 'gatehouse.demo';
+/** Set after a successful sign-in and kept across sign-out: it is about this browser, not the demo session. */
+const RETURNING = 'gatehouse.demo.returning';
+const YEAR_MS = 365 * 24 * 3600 * 1000;
 const MAX_SESSIONS = 1000;
 const client: oauth.Client = { client_id: DEMO_CLIENT_ID };
 // The demo talks to its own issuer, which is plain http on localhost in development.
@@ -78,8 +81,9 @@ export function createDemoRouter(issuer: string, render: Render): Router {
       code_challenge_method: 'S256',
       state: pending.state,
       nonce: pending.nonce,
-      // OIDC Core grants offline_access (a refresh token) only when consent is asked for explicitly.
-      prompt: 'consent',
+      // OIDC Core grants offline_access (a refresh token) only when consent is asked for explicitly, so a first sign-in
+      // asks for it. Gatehouse remembers that consent, and issues refresh tokens on it, so a returning browser need not.
+      ...(ctx.cookies.get(RETURNING) ? {} : { prompt: 'consent' }),
     }).toString();
     ctx.redirect(url.href);
   });
@@ -94,6 +98,7 @@ export function createDemoRouter(issuer: string, render: Render): Router {
       const params = oauth.validateAuthResponse(server, client, new URL(ctx.href), pending.state);
       const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), params, demoRedirectUri(issuer), pending.verifier, http);
       await remember(state, server, await oauth.processAuthorizationCodeResponse(server, client, response, { expectedNonce: pending.nonce, requireIdToken: true }));
+      ctx.cookies.set(RETURNING, '1', { httpOnly: true, sameSite: 'lax', path: '/demo', maxAge: YEAR_MS });
     } catch (error) {
       state.message = `Sign-in failed: ${(error as Error).message}`;
     }
@@ -114,6 +119,7 @@ export function createDemoRouter(issuer: string, render: Render): Router {
     ctx.redirect(demoHome(issuer));
   });
 
+  // Ends the demo session and signs out at Gatehouse; the RETURNING cookie stays.
   router.post('/logout', async (ctx) => {
     const id = sessionId(ctx);
     const idToken = sessions.get(id)?.tokens?.id_token;

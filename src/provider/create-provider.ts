@@ -11,7 +11,7 @@ import { createMongoAdapter } from '../storage/mongo-adapter.js';
 import type { Render } from '../views/render.js';
 import { EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
 import { scopeClaims } from './scopes.js';
-import { firstPartyGrants } from './first-party-grant.js';
+import { existingGrants, remembersOfflineAccess } from './existing-grant.js';
 import { logoutPages, renderError } from './pages.js';
 import { narrowingPolicy, type AllowedScopes } from './scope-policy.js';
 import { resourceIndicators } from './resources.js';
@@ -47,10 +47,17 @@ export function createProvider({ config, db, jwks, cookieKeys, render, claims, h
     pkce: { required: (_ctx, client) => client.metadata().require_pkce !== false },
     // Every refresh rotates; presenting a rotated token again revokes the whole grant (oidc-provider's reuse detection).
     rotateRefreshToken: true,
-    loadExistingGrant: firstPartyGrants(allowed),
-    // OIDC Core drops offline_access unless prompt=consent; first-party clients get refresh tokens without that dance.
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || client.metadata().first_party === true),
+    // Consent is remembered per account and client, across browser sessions, until the grant is revoked or expires.
+    loadExistingGrant: existingGrants(db, allowed),
+    // oidc-provider drops offline_access from requests without prompt=consent (OIDC Core §11). A refresh token still goes
+    // to a client whose grant already holds offline_access (the user allowed it before, a condition §11 accepts) and to
+    // first-party clients. The authorization_code grant sets ctx.oidc.entities.Grant before asking.
+    issueRefreshToken: async (ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') &&
+      (code.scopes.has('offline_access') || remembersOfflineAccess(ctx) || client.metadata().first_party === true),
+    // For the same reason a code issued on such a grant outlives the session, as one asked with offline_access does: its
+    // tokens survive sign-out, and sign-out does not revoke the grant (the remembered consent stays).
+    expiresWithSession: async (ctx, code) => !(code.scopes.has('offline_access') || remembersOfflineAccess(ctx)),
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },

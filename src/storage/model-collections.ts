@@ -1,5 +1,5 @@
-// The collections behind oidc-provider's models: names, indexes, and account-wide revocation (no oidc-provider import,
-// so the CLI can use it without loading the provider).
+// The collections behind oidc-provider's models: names, indexes, an account's latest grant, and account-wide revocation
+// (no oidc-provider import, so the CLI can use it without loading the provider).
 import type { Collection, Db } from 'mongodb';
 import type { AdapterPayload } from 'oidc-provider';
 
@@ -48,10 +48,29 @@ export async function createModelIndexes(db: Db): Promise<void> {
       await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
       if ((GRANT_BOUND_MODELS as readonly string[]).includes(model) || model === 'Grant')
         await collection.createIndex({ 'payload.grantId': 1 }, { name: 'grantId' });
+      if (model === 'Grant')
+        await collection.createIndex({ 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 }, { name: 'accountId_clientId_iat' });
       if (model === 'Session') await collection.createIndex({ 'payload.uid': 1 }, { name: 'uid', unique: true });
       if (model === 'DeviceCode') await collection.createIndex({ 'payload.userCode': 1 }, { name: 'userCode', unique: true });
     }),
   );
+}
+
+/**
+ * The id of the newest unexpired Grant an account holds for a client, or undefined: what the user consented to in
+ * another (or an ended) browser session. Callers load it through oidc-provider's Grant model, which checks it again.
+ */
+export async function latestGrantId(db: Db, accountId: string, clientId: string): Promise<string | undefined> {
+  const found = await modelCollection(db, 'Grant').findOne(
+    {
+      'payload.accountId': String(accountId),
+      'payload.clientId': String(clientId),
+      // The TTL monitor sweeps only every minute or so; a grant without expiresAt never expires.
+      $or: [{ expiresAt: { $gt: new Date() } }, { expiresAt: { $exists: false } }],
+    },
+    { sort: { 'payload.iat': -1 }, projection: { _id: 1 } },
+  );
+  return found?._id;
 }
 
 /** Deletes a grant and every artifact bound to it, as oidc-provider's own revocation does. */

@@ -55,7 +55,7 @@ describe.each([
   ['phone', 390, 844],
   ['desktop', 1280, 900],
 ])('sign-in in Chromium at %s width', (name, width, height) => {
-  it('demo → login → consent → back on /demo with the ID token claims; a wrong password shows the generic error', async () => {
+  it('demo → login → consent → back on /demo with the ID token claims; a wrong password shows the generic error; after sign-out, login leads back without consent', async () => {
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
     const shot = (step: string) => (name === 'desktop' ? page.screenshot({ path: path.join(ROOT, 'docs', `${step}.png`) }) : undefined);
@@ -87,6 +87,29 @@ describe.each([
     expect(JSON.parse((await page.locator('#userinfo').textContent())!)).toMatchObject({ email: 'demo@example.com' });
     await expectUsable(page);
     await shot('demo');
+
+    // Every page the browser is shown from here on, by its title (the consent page's is "Allow access? · Gatehouse").
+    const shown: Promise<string>[] = [];
+    page.on('response', (response) => {
+      if (response.request().isNavigationRequest() && response.status() === 200)
+        shown.push(response.text().then((html) => /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? response.url()));
+    });
+    // RP-initiated logout, confirmed: the session at Gatehouse ends.
+    await page.click('form[action="/demo/logout"] button');
+    await page.waitForSelector('h1:has-text("Sign out?")');
+    await page.click('button[name="logout"][value="yes"]');
+    await page.waitForSelector('a:has-text("Sign in with Gatehouse")');
+    // Signing in again shows the login page, and the remembered consent leads straight back to /demo.
+    await page.click('a:has-text("Sign in with Gatehouse")');
+    await page.waitForSelector('#username');
+    await page.fill('#username', 'demo');
+    await page.fill('#password', 'demo');
+    await page.click('button.primary');
+    // Either page ends the wait, so a consent page fails on the list below rather than on a timeout.
+    await page.waitForSelector('#id-token-claims, h1:has-text("Allow access?")');
+    expect(await Promise.all(shown)).toEqual(['Sign out? · Gatehouse', 'Demo · Gatehouse', 'Sign in · Gatehouse', 'Demo · Gatehouse']);
+    expect(page.url()).toBe(`${gatehouse.url}/demo`);
+    expect(JSON.parse((await page.locator('#id-token-claims').textContent())!)).toMatchObject({ preferred_username: 'demo', aud: 'gatehouse-demo' });
     await context.close();
   }, 60_000);
 });

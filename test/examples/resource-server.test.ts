@@ -80,9 +80,11 @@ describe('examples/resource-server', () => {
   });
 
   it('gives a client that sends no resource parameter a token for the default resource', async () => {
+    // Someone who has allowed shop nothing yet: pat's consent to read:orders on this API, given above, is remembered.
+    await addUser(new AccountStore(storage.db), 'pia', 'pia-password-1');
     const config = await client.discovery(new URL(gatehouse.url), 'shop', undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
     const request = await authorizationRequest(config, { scope: 'openid read:orders' });
-    const { access_token: token } = await exchange(config, await signIn(newBrowser(), request, 'pat', 'pat-password-1'), request);
+    const { access_token: token } = await exchange(config, await signIn(newBrowser(), request, 'pia', 'pia-password-1'), request);
     expect((await call('/orders', token)).status).toBe(200);
   });
 

@@ -23,6 +23,23 @@ function stayOnPage(browser: Browser, url: string) {
   return browser.navigate(url).then((outcome) => outcome.page!);
 }
 
+/** Keeps every Set-Cookie line it receives, so a cookie's attributes can be checked. */
+class RecordingBrowser extends Browser {
+  readonly setCookies: string[] = [];
+  override async request(url: string, init?: RequestInit) {
+    const response = await super.request(url, init);
+    this.setCookies.push(...response.headers.getSetCookie());
+    return response;
+  }
+}
+
+/** GET /demo/start without following it: the authorization request the demo sends. */
+async function demoStart(browser: Browser): Promise<URL> {
+  const response = await browser.request(`${gatehouse.url}/demo/start`);
+  await response.body?.cancel();
+  return new URL(response.headers.get('location')!);
+}
+
 describe('/demo (development only)', () => {
   it('seeds a demo user and a stored demo client', async () => {
     expect(await storage.db.collection('accounts').countDocuments({ usernameKey: 'demo' })).toBe(1);
@@ -31,12 +48,16 @@ describe('/demo (development only)', () => {
     });
   });
 
-  it('signs in with PKCE, shows validated ID token claims and userinfo, refreshes and signs out', async () => {
-    const browser = new Browser([]);
+  it('signs in with PKCE, shows validated ID token claims and userinfo, refreshes and signs out; the browser then signs in without consent', async () => {
+    const browser = new RecordingBrowser([]);
     const home = await stayOnPage(browser, `${gatehouse.url}/demo`);
     expect(home.html).toContain('Sign in with Gatehouse');
 
-    const login = await stayOnPage(browser, `${gatehouse.url}/demo/start`);
+    // A browser that has not signed in through the demo yet asks for consent explicitly (offline_access needs it).
+    const authorize = await demoStart(browser);
+    expect(authorize.searchParams.get('prompt')).toBe('consent');
+    expect(authorize.searchParams.get('scope')).toBe('openid profile email offline_access');
+    const login = await stayOnPage(browser, authorize.href);
     expect(login.html).toContain('<h1>Sign in</h1>');
     const consent = (await browser.submit(login, '/login', { username: 'demo', password: 'demo' })).page!;
     expect(consent.html).toContain('Gatehouse demo is asking to:');
@@ -45,6 +66,13 @@ describe('/demo (development only)', () => {
     expect(signedIn.html).toMatch(/id="id-token-claims">[\s\S]*&quot;iss&quot;: &quot;http:\/\/localhost:\d+&quot;/);
     expect(signedIn.html).toMatch(/id="userinfo">[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
     expect(signedIn.html).toContain('with a refresh token');
+    const returning = browser.setCookies.filter((line) => line.startsWith('gatehouse.demo.returning='));
+    expect(returning).toHaveLength(1);
+    expect(returning[0]).toMatch(/; path=\/demo;/i);
+    expect(returning[0]).toMatch(/; httponly/i);
+    expect(returning[0]).toMatch(/; samesite=lax/i);
+    const expires = new Date(/; expires=([^;]+)/i.exec(returning[0]!)![1]!).getTime();
+    expect(expires).toBeGreaterThan(Date.now() + 364 * 86_400_000);
 
     const refreshed = (await browser.submit(signedIn, '/demo/refresh')).page!;
     expect(refreshed.html).toContain('Tokens refreshed');
@@ -54,6 +82,20 @@ describe('/demo (development only)', () => {
     const after = (await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' })).page!;
     expect(after.url).toBe(`${gatehouse.url}/demo`);
     expect(after.html).toContain('Sign in with Gatehouse');
+
+    // Sign-out ended the session but kept the browser's returning cookie: no prompt=consent this time. Gatehouse
+    // remembers the consent, offline_access included, so login leads straight back with a refresh token.
+    expect(browser.cookieNames()).toContain('gatehouse.demo.returning');
+    const again = await demoStart(browser);
+    expect(again.searchParams.has('prompt')).toBe(false);
+    expect(again.searchParams.get('scope')).toBe('openid profile email offline_access');
+    const relogin = await stayOnPage(browser, again.href);
+    expect(relogin.html).toContain('<h1>Sign in</h1>');
+    const back = (await browser.submit(relogin, '/login', { username: 'demo', password: 'demo' })).page!;
+    expect(back.url).toBe(`${gatehouse.url}/demo`);
+    expect(back.html).toMatch(/id="userinfo">[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
+    expect(back.html).toContain('with a refresh token');
+    expect((await browser.submit(back, '/demo/refresh')).page!.html).toContain('Tokens refreshed');
   });
 
   it('makes production refuse to start on a database that still has the demo user and client', async () => {

@@ -39,6 +39,15 @@ async function loginPage() {
   return { browser, request, page };
 }
 
+let signedUp = 0;
+/** Someone who has allowed web nothing yet. Consent is remembered per account and client, so a test that expects the consent page signs in a new user. */
+async function newUser(): Promise<{ username: string; password: string }> {
+  const username = `erin${++signedUp}`;
+  const password = `${username}-password-1`;
+  await addUser(env.accounts, username, password);
+  return { username, password };
+}
+
 async function sessionCount(): Promise<number> {
   return env.storage.db.collection('oidc_Session').countDocuments({ 'payload.accountId': { $exists: true } });
 }
@@ -88,7 +97,7 @@ describe('failed sign-in shows one generic message and signs nobody in', () => {
 });
 
 describe('disabling an account', () => {
-  it('ends its tokens: refresh is invalid_grant and userinfo is refused', async () => {
+  it('ends its tokens and its remembered consent: refresh is invalid_grant, userinfo is refused, consent is asked again', async () => {
     await addUser(env.accounts, 'gina', 'gina-password-1');
     const request = await authorizationRequest(config, { prompt: 'consent' });
     const tokens = await exchange(config, await signIn(newBrowser(), request, 'gina', 'gina-password-1'), request);
@@ -98,6 +107,11 @@ describe('disabling an account', () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     const userinfo = await fetch(config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(userinfo.status).toBe(401);
+
+    // Its remembered consent went with its grants: enabled again, gina is asked again in a new browser session.
+    await env.accounts.update('gina', { disabled: false });
+    const again = await authorizationRequest(config);
+    await exchange(config, await signIn(newBrowser(), again, 'gina', 'gina-password-1', true), again);
   });
 });
 
@@ -117,14 +131,16 @@ describe('protocol errors', () => {
   });
 
   it('a wrong code_verifier is invalid_grant', async () => {
+    const { username, password } = await newUser();
     const request = await authorizationRequest(config);
-    const callback = await signIn(newBrowser(), request, 'erin', 'erin-password-1');
+    const callback = await signIn(newBrowser(), request, username, password);
     await expect(exchange(config, callback, { ...request, verifier: client.randomPKCECodeVerifier() })).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a code used twice fails the second time and revokes the tokens of the first', async () => {
+    const { username, password } = await newUser();
     const request = await authorizationRequest(config);
-    const callback = await signIn(newBrowser(), request, 'erin', 'erin-password-1');
+    const callback = await signIn(newBrowser(), request, username, password);
     const tokens = await exchange(config, callback, request);
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
     await expect(exchange(config, callback, request)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -132,8 +148,9 @@ describe('protocol errors', () => {
   });
 
   it('two parallel exchanges of one code: exactly one succeeds, and the winner\'s tokens are revoked as reuse', async () => {
+    const { username, password } = await newUser();
     const request = await authorizationRequest(config);
-    const callback = await signIn(newBrowser(), request, 'erin', 'erin-password-1');
+    const callback = await signIn(newBrowser(), request, username, password);
     const results = await Promise.allSettled([exchange(config, callback, request), exchange(config, callback, request)]);
     const won = results.filter((result) => result.status === 'fulfilled');
     expect(won).toHaveLength(1);
@@ -143,8 +160,9 @@ describe('protocol errors', () => {
   });
 
   it('a wrong client secret is 401 invalid_client', async () => {
+    const { username, password } = await newUser();
     const request = await authorizationRequest(config);
-    const callback = await signIn(newBrowser(), request, 'erin', 'erin-password-1');
+    const callback = await signIn(newBrowser(), request, username, password);
     const response = await fetch(config.serverMetadata().token_endpoint!, {
       method: 'POST',
       headers: {
@@ -158,10 +176,11 @@ describe('protocol errors', () => {
   });
 
   it('Deny on the consent page returns access_denied to the client', async () => {
+    const { username, password } = await newUser();
     const browser = newBrowser();
     const request = await authorizationRequest(config);
     const login = expectPage(await browser.navigate(request.url.href), /Sign in/);
-    const consent = expectPage(await browser.submit(login, '/login', { username: 'erin', password: 'erin-password-1' }), /Allow access\?/);
+    const consent = expectPage(await browser.submit(login, '/login', { username, password }), /Allow access\?/);
     const denied = expectCallback(await browser.submit(consent, '/abort'));
     expect(denied.searchParams.get('error')).toBe('access_denied');
     expect(denied.searchParams.get('state')).toBe(request.state);

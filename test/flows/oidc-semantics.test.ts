@@ -14,10 +14,13 @@ afterAll(async () => {
   await env.stop();
 });
 
+let daveAllowedWeb = false;
+/** A new browser signed in as dave. Consent is remembered per account and client, so only his first sign-in asks. */
 async function signedInBrowser() {
   const browser = newBrowser();
   const request = await authorizationRequest(config);
-  const tokens = await exchange(config, await signIn(browser, request, 'dave', 'dave-password-1'), request);
+  const tokens = await exchange(config, await signIn(browser, request, 'dave', 'dave-password-1', !daveAllowedWeb), request);
+  daveAllowedWeb = true;
   return { browser, tokens };
 }
 
@@ -39,9 +42,11 @@ describe('OIDC interaction semantics', () => {
   });
 
   it('prompt=none with a scope not yet consented returns consent_required', async () => {
+    // Someone who has allowed web nothing yet: dave's consent to email, given in other tests, is remembered.
+    await addUser(env.accounts, 'dora', 'dora-password-1', { email: 'dora@example.com' });
     const browser = newBrowser();
     const narrow = await authorizationRequest(config, { scope: 'openid' });
-    await exchange(config, await signIn(browser, narrow, 'dave', 'dave-password-1'), narrow);
+    await exchange(config, await signIn(browser, narrow, 'dora', 'dora-password-1'), narrow);
     const request = await authorizationRequest(config, { prompt: 'none', scope: 'openid email' });
     expect(expectCallback(await browser.navigate(request.url.href)).searchParams.get('error')).toBe('consent_required');
   });
@@ -92,9 +97,11 @@ describe('OIDC interaction semantics', () => {
   });
 
   it('releases claims only for granted scopes', async () => {
+    // Someone whose grant for web is exactly what this request asks: dave's, from other tests, holds profile too.
+    await addUser(env.accounts, 'dirk', 'dirk-password-1', { name: 'Dirk', email: 'dirk@example.com', locale: 'en' });
     const browser = newBrowser();
     const request = await authorizationRequest(config, { scope: 'openid email' });
-    const tokens = await exchange(config, await signIn(browser, request, 'dave', 'dave-password-1'), request);
+    const tokens = await exchange(config, await signIn(browser, request, 'dirk', 'dirk-password-1'), request);
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     expect(Object.keys(userinfo).sort()).toEqual(['email', 'sub']);
   });

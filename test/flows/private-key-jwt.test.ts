@@ -54,7 +54,8 @@ describe('private_key_jwt client authentication', () => {
     const stranger = (await generateKeyPair('ES256')).privateKey;
     const forged = await client.discovery(new URL(gatehouse.url), 'signer', undefined, client.PrivateKeyJwt({ key: stranger, kid: 'rp-key-1' }), options);
     const second = await authorizationRequest(forged, { scope: 'openid' });
-    const secondCallback = await signIn(newBrowser(), second, 'kim', 'kim-password-1');
+    // kim's consent to signer is remembered: the new browser session goes from login straight back to the client.
+    const secondCallback = await signIn(newBrowser(), second, 'kim', 'kim-password-1', false);
     await expect(exchange(forged, secondCallback, second)).rejects.toMatchObject({ error: 'invalid_client' });
   });
 });

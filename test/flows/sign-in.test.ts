@@ -1,4 +1,5 @@
-// The main job end to end: a confidential web app signs a user in with code + PKCE, refreshes, introspects, revokes, logs out.
+// The main job end to end: a confidential web app signs a user in with code + PKCE, refreshes, introspects, revokes, logs out;
+// and consent is remembered per account and client across browser sessions until its grant is revoked.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as client from 'openid-client';
 import {
@@ -93,10 +94,12 @@ describe('sign-in with a confidential web client', () => {
   });
 
   it('logs out with client_id alone and refuses an unregistered post_logout_redirect_uri', async () => {
+    // A user of its own: alice's consent to web, given above, is remembered and would skip the consent page.
+    await addUser(env.accounts, 'bea', 'bea-password-1');
     const config = await discover(env.gatehouse, 'web');
     const browser = newBrowser();
     const request = await authorizationRequest(config);
-    await exchange(config, await signIn(browser, request, 'alice', 'correct horse battery'), request);
+    await exchange(config, await signIn(browser, request, 'bea', 'bea-password-1'), request);
 
     const bad = new URL(`${env.gatehouse.url}/session/end`);
     bad.search = new URLSearchParams({ client_id: 'web', post_logout_redirect_uri: 'https://evil.example/' }).toString();
@@ -109,5 +112,71 @@ describe('sign-in with a confidential web client', () => {
     good.search = new URLSearchParams({ client_id: 'web', post_logout_redirect_uri: LOGGED_OUT }).toString();
     const confirm = expectPage(await browser.navigate(good.href), /Sign out\?/);
     expect(expectCallback(await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' })).pathname).toBe('/logged-out');
+  });
+});
+
+describe('consent is remembered per account and client, across browser sessions', () => {
+  /** RP-initiated logout with id_token_hint, confirmed: the browser's session at Gatehouse ends. */
+  async function signOut(config: client.Configuration, browser: ReturnType<typeof newBrowser>, idToken: string) {
+    const confirm = expectPage(await browser.navigate(client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: LOGGED_OUT }).href), /Sign out\?/);
+    expectCallback(await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' }));
+  }
+
+  it('a new browser session signs in without a consent page, and the remembered offline_access still yields a refresh token', async () => {
+    await addUser(env.accounts, 'cora', 'cora-password-1', { email: 'cora@example.com' });
+    const config = await discover(env.gatehouse, 'web');
+    const first = await authorizationRequest(config, { prompt: 'consent' });
+    const firstTokens = await exchange(config, await signIn(newBrowser(), first, 'cora', 'cora-password-1'), first);
+    expect(firstTokens.scope!.split(' ')).toContain('offline_access');
+
+    // A new cookie jar: the login page shows, then the callback comes straight back. The request asks for
+    // offline_access without prompt=consent, so oidc-provider drops the scope; the grant still holds it.
+    const browser = newBrowser();
+    const again = await authorizationRequest(config);
+    const tokens = await exchange(config, await signIn(browser, again, 'cora', 'cora-password-1', false), again);
+    expect(tokens.claims()).toMatchObject({ sub: firstTokens.claims()!.sub, email: 'cora@example.com' });
+    expect(tokens.scope!.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+
+    // That refresh token is offline access: it outlives the browser session, and sign-out keeps the consent.
+    await signOut(config, browser, tokens.id_token!);
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(true);
+    const third = await authorizationRequest(config);
+    expect((await exchange(config, await signIn(newBrowser(), third, 'cora', 'cora-password-1', false), third)).refresh_token).toEqual(expect.any(String));
+  });
+
+  it('a scope the user has not allowed this client yet still shows the consent page, for that scope only', async () => {
+    await addUser(env.accounts, 'cyd', 'cyd-password-1');
+    const config = await discover(env.gatehouse, 'web');
+    const narrow = await authorizationRequest(config, { scope: 'openid email' });
+    await exchange(config, await signIn(newBrowser(), narrow, 'cyd', 'cyd-password-1'), narrow);
+
+    const browser = newBrowser();
+    const wider = await authorizationRequest(config, { scope: 'openid email profile offline_access' });
+    const login = expectPage(await browser.navigate(wider.url.href), /<h1>Sign in<\/h1>/);
+    const consent = expectPage(await browser.submit(login, '/login', { username: 'cyd', password: 'cyd-password-1' }), /<h1>Allow access\?<\/h1>/);
+    expect(consent.html).toContain('See your name and profile details');
+    expect(consent.html).not.toContain('See your email address');
+    const tokens = await exchange(config, expectCallback(await browser.submit(consent, '/confirm')), wider);
+    expect(tokens.scope!.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+    // offline_access was never allowed (each request without prompt=consent dropped it): no refresh token.
+    expect(tokens.refresh_token).toBeUndefined();
+
+    const same = await authorizationRequest(config, { scope: 'openid email profile' });
+    await exchange(config, await signIn(newBrowser(), same, 'cyd', 'cyd-password-1', false), same);
+  });
+
+  it('after refresh-token reuse revokes the grant, a new browser session is asked to consent again', async () => {
+    await addUser(env.accounts, 'cleo', 'cleo-password-1');
+    const config = await discover(env.gatehouse, 'web');
+    const request = await authorizationRequest(config, { prompt: 'consent' });
+    const tokens = await exchange(config, await signIn(newBrowser(), request, 'cleo', 'cleo-password-1'), request);
+    await client.refreshTokenGrant(config, tokens.refresh_token!);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const again = await authorizationRequest(config);
+    const callback = await signIn(newBrowser(), again, 'cleo', 'cleo-password-1', true);
+    expect((await exchange(config, callback, again)).refresh_token).toBeUndefined();
   });
 });

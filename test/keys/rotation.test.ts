@@ -92,10 +92,13 @@ describe('rotation while Gatehouse runs', () => {
 
     const config = await discover(env.gatehouse, 'web');
     let signedBy = before[0];
+    let consented = false;
     while (signedBy !== fresh && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const request = await authorizationRequest(config, { scope: 'openid' });
-      const tokens = await exchange(config, await signIn(newBrowser(), request, 'rita', 'rita-password-1'), request);
+      // Consent is remembered per account and client: only rita's first sign-in shows the consent page.
+      const tokens = await exchange(config, await signIn(newBrowser(), request, 'rita', 'rita-password-1', !consented), request);
+      consented = true;
       signedBy = decodeProtectedHeader(tokens.id_token!).kid!;
     }
     expect(signedBy).toBe(fresh);

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { AdapterPayload } from 'oidc-provider';
 import { createMongoAdapter } from '../../src/storage/mongo-adapter.js';
-import { createModelIndexes, modelCollectionName, GRANT_BOUND_MODELS } from '../../src/storage/model-collections.js';
+import { createModelIndexes, latestGrantId, modelCollectionName, GRANT_BOUND_MODELS } from '../../src/storage/model-collections.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 let storage: TestStorage;
@@ -68,6 +68,24 @@ describe('MongoAdapter', () => {
     expect(await adapter.find('at-expired')).toBeUndefined();
   });
 
+  it('latestGrantId: an account\'s newest unexpired grant for a client, looked up by strings only', async () => {
+    const grants = adapterFor('Grant');
+    await grants.upsert('g-older', { accountId: 'acc-l', clientId: 'c-l', iat: 100 }, 600);
+    await grants.upsert('g-newer', { accountId: 'acc-l', clientId: 'c-l', iat: 200 }, 600);
+    await grants.upsert('g-expired', { accountId: 'acc-l', clientId: 'c-l', iat: 300 }, 600);
+    await grants.upsert('g-other-client', { accountId: 'acc-l', clientId: 'c-other', iat: 400 }, 600);
+    await grants.upsert('g-other-account', { accountId: 'acc-other', clientId: 'c-l', iat: 400 }, 600);
+    // Expired but not yet swept by the TTL monitor.
+    await storage.db
+      .collection<{ _id: string }>(modelCollectionName('Grant'))
+      .updateOne({ _id: 'g-expired' }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await latestGrantId(storage.db, 'acc-l', 'c-l')).toBe('g-newer');
+    await grants.upsert('g-forever', { accountId: 'acc-l', clientId: 'c-l', iat: 500 }, undefined);
+    expect(await latestGrantId(storage.db, 'acc-l', 'c-l')).toBe('g-forever');
+    expect(await latestGrantId(storage.db, 'acc-l', 'c-none')).toBeUndefined();
+    expect(await latestGrantId(storage.db, { $ne: null } as unknown as string, 'c-l')).toBeUndefined();
+  });
+
   it('finds by userCode', async () => {
     const adapter = adapterFor('DeviceCode');
     await adapter.upsert('dc-1', { userCode: 'ABCD-EFGH', grantId: 'g-dc' }, 600);
@@ -128,6 +146,10 @@ describe('MongoAdapter', () => {
         expect.objectContaining({ name: 'expiresAt_ttl', expireAfterSeconds: 0 }),
         expect.objectContaining({ name: 'grantId', key: { 'payload.grantId': 1 } }),
       ]),
+    );
+    const grantIndexes = await storage.db.collection(modelCollectionName('Grant')).listIndexes().toArray();
+    expect(grantIndexes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'accountId_clientId_iat', key: { 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 } })]),
     );
     const sessionIndexes = await storage.db.collection(modelCollectionName('Session')).listIndexes().toArray();
     expect(sessionIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'uid', unique: true })]));
