@@ -16,12 +16,16 @@ type ClientLike = { clientId: string; metadata(): Record<string, unknown> };
 
 /** A token for a resource server carries only the API's scopes; the user consented to the OIDC ones in the grant. */
 async function grantedScope(ctx: KoaContextWithOIDC, scope: string | undefined, grantId: string | undefined): Promise<string> {
-  const grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+  // The token and introspection endpoints have usually loaded the grant already; another read would be the same.
+  const loaded = ctx.oidc.entities.Grant;
+  const grant = !grantId ? undefined : loaded?.jti === grantId ? loaded : await ctx.oidc.provider.Grant.find(grantId);
   return [scope, grant?.getOIDCScope()].filter(Boolean).join(' ');
 }
 
 export class ClaimPolicy {
   private readonly byScope: Record<string, string[]>;
+  /** Destinations some configured claim goes to: access-token and introspection claims are opt-in, usually unused. */
+  private readonly usedDestinations: Set<ClaimDestination>;
 
   constructor(
     private readonly config: LoadedConfig,
@@ -30,6 +34,7 @@ export class ClaimPolicy {
     private readonly guard: Guard,
   ) {
     this.byScope = scopeClaims(config);
+    this.usedDestinations = new Set([...DEFAULT_DESTINATIONS, ...Object.values(config.claims).flat()]);
   }
 
   private destinations(claim: string): readonly ClaimDestination[] {
@@ -71,6 +76,8 @@ export class ClaimPolicy {
   /** oidc-provider's extraTokenClaims: claims for access tokens (the JWT payload, or an opaque token's introspection). */
   extraTokenClaims = async (ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; grantId?: string; scope?: string; clientId?: string; resourceServer?: { identifier(): string } }) => {
     if (token.kind !== 'AccessToken') return undefined;
+    // Nothing could be added: skip the account and grant reads on every token issued (the benchmarks' hot path).
+    if (!this.usedDestinations.has('access_token') && !this.hooks.accessTokenClaims) return undefined;
     const account = token.accountId ? await this.accounts.findById(token.accountId) : undefined;
     const scope = await grantedScope(ctx, token.scope, token.grantId);
     const configured = account ? this.fromConfig(account, scope, 'access_token') : {};
@@ -93,7 +100,7 @@ export class ClaimPolicy {
 
   /** Claims configured for introspection responses of an active token, added without replacing what is there. */
   async introspectionClaims(ctx: KoaContextWithOIDC, body: { sub?: string; scope?: string }): Promise<Record<string, unknown>> {
-    if (!body.sub) return {};
+    if (!body.sub || !this.usedDestinations.has('introspection')) return {};
     const account = await this.accounts.findById(body.sub);
     const token = ctx.oidc.entities.AccessToken ?? ctx.oidc.entities.RefreshToken;
     const scope = await grantedScope(ctx, body.scope, token?.grantId);
