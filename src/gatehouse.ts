@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Db, MongoClient } from 'mongodb';
+import type Provider from 'oidc-provider';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
@@ -48,6 +49,8 @@ export interface Gatehouse {
   readonly server: Server;
   readonly db: Db;
   readonly storage: StorageServer;
+  /** The provider serving right now (it is swapped when signing keys rotate): for tools that mint artefacts, like the benchmarks. */
+  provider(): Provider;
   /** Stops accepting, lets in-flight requests finish, then closes MongoDB and any embedded server. */
   close(): Promise<void>;
 }
@@ -193,6 +196,7 @@ async function serve({ config, env, logger }: StartOptions, hooks: HookModule, s
     server,
     db,
     storage,
+    provider: () => live.current,
     close: () => {
       keyWatcher.stop();
       metricsServer?.close();

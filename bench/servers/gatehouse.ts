@@ -1,0 +1,55 @@
+// Server under test: Gatehouse as it ships (its defaults, access log on, storage chosen as `npm start` would).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/logger.js';
+import { startGatehouse } from '../../src/gatehouse.js';
+import { AccountStore } from '../../src/accounts/account-store.js';
+import { scryptParams } from '../../src/accounts/authenticator.js';
+import { hashPassword, verifyPassword } from '../../src/accounts/password.js';
+import { CLIENT_SECRET, benchDatabase, storageLabel, USER_CLAIMS, USER_PASSWORD, gatehouseYaml } from '../fixture.js';
+import { serveUnderBench } from './child.js';
+
+await serveUnderBench(async () => {
+  const port = Number(process.argv[2]);
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
+  const file = path.join(dir, 'gatehouse.yaml');
+  writeFileSync(file, gatehouseYaml(port, benchDatabase('gatehouse')));
+  const env = { ...process.env, GATEHOUSE_CONFIG: file, BENCH_CLIENT_SECRET: CLIENT_SECRET };
+  const config = loadConfig(env);
+  const gatehouse = await startGatehouse({ config, env, logger: createLogger({ level: process.env.LOG_LEVEL }) });
+  const accounts = new AccountStore(gatehouse.db);
+  const params = scryptParams(config.password_hashing);
+  const owner = await accounts.create('bench-owner', await hashPassword(USER_PASSWORD, params), USER_CLAIMS);
+  return {
+    url: gatehouse.url.replace('localhost', '127.0.0.1'),
+    storage: storageLabel(gatehouse.storage.kind),
+    provider: gatehouse.provider,
+    accountId: owner._id,
+    async createUsers(count: number) {
+      const hash = await hashPassword(USER_PASSWORD, params);
+      const names = Array.from({ length: count }, (_, index) => `bench-user-${index}`);
+      // One hash for all: what is measured is verification at sign-in, not account creation.
+      for (const name of names) await accounts.create(name, hash, USER_CLAIMS);
+      return names;
+    },
+    async kdfCost(concurrency: number) {
+      const hash = await hashPassword(USER_PASSWORD, params);
+      const SAMPLES = 5;
+      let started = performance.now();
+      for (let index = 0; index < SAMPLES; index++) await verifyPassword(USER_PASSWORD, hash);
+      const msPerVerification = (performance.now() - started) / SAMPLES;
+      const ROUNDS = 3;
+      started = performance.now();
+      for (let round = 0; round < ROUNDS; round++)
+        await Promise.all(Array.from({ length: concurrency }, () => verifyPassword(USER_PASSWORD, hash)));
+      const perSecondAtConcurrency = (ROUNDS * concurrency) / ((performance.now() - started) / 1000);
+      return { params: `scrypt N=${params.N}, r=${params.r}, p=${params.p}`, msPerVerification, perSecondAtConcurrency, concurrency };
+    },
+    async close() {
+      await gatehouse.db.dropDatabase().catch(() => {});
+      await gatehouse.close();
+    },
+  };
+});

@@ -1,0 +1,110 @@
+// The runner's side of a server under test: forks it, times it to its first good response, sends it commands.
+import { fork, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandBody, Listening, Reply } from './servers/protocol.js';
+
+export type TargetName = 'gatehouse' | 'bare-memory' | 'bare-mongo';
+
+export const TARGETS: Record<TargetName, { script: string; args: string[]; label: string }> = {
+  gatehouse: { script: 'gatehouse.js', args: [], label: 'Gatehouse' },
+  'bare-memory': { script: 'bare.js', args: ['memory'], label: 'bare oidc-provider, in memory' },
+  'bare-mongo': { script: 'bare.js', args: ['mongo'], label: "bare oidc-provider, Gatehouse's Mongo adapter" },
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export class Target {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  private constructor(
+    readonly name: TargetName,
+    readonly url: string,
+    readonly storage: string,
+    /** Milliseconds from process start to the first 200 from discovery. */
+    readonly readyMs: number,
+    private readonly child: ChildProcess,
+  ) {
+    child.on('message', (message: Reply) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.value);
+      else waiter.reject(new Error(message.error));
+    });
+  }
+
+  /** Starts the server; its stdout and stderr (the access log) go to `logFile`; `cpuProfileDir` turns on --cpu-prof. */
+  static async start(name: TargetName, logFile: string, cpuProfileDir?: string): Promise<Target> {
+    const { script, args } = TARGETS[name];
+    const port = await freePort();
+    const log = openSync(logFile, 'a');
+    const started = performance.now();
+    const child = fork(path.join(here, 'servers', script), [String(port), ...args], {
+      stdio: ['ignore', log, log, 'ipc'],
+      execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+    });
+    closeSync(log);
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready; see ${logFile}`))));
+    exited.catch(() => {});
+    const listening = new Promise<Listening>((resolve) => child.once('message', (message: Listening) => resolve(message)));
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await Promise.race([exited, firstGoodResponse(url)]);
+      const readyMs = performance.now() - started;
+      const { storage } = await Promise.race([exited, listening]);
+      return new Target(name, url, storage, readyMs, child);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+  }
+
+  command<T>(command: CommandBody): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ ...command, id });
+    });
+  }
+
+  /** Peak resident memory of the server process so far, in bytes. */
+  peakRss(): Promise<number> {
+    return this.command<number>({ type: 'peak-rss' });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.command({ type: 'stop' }).catch(() => {});
+    await exited;
+    clearTimeout(killer);
+  }
+}
+
+async function firstGoodResponse(url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/.well-known/openid-configuration`);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`${url} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
+}

@@ -1,0 +1,43 @@
+// The benchmark runner works end to end on one short case: it starts the servers, loads them, and writes its table.
+// No speed is asserted here: speed is measured by `npm run bench`, never by tests.
+import { describe, it, expect } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, runProcess } from '../helpers/run-process.js';
+
+const RUNNER = 'dist-bench/bench/run.js';
+
+describe('npm run bench (smoke)', () => {
+  it('runs one short case against Gatehouse and bare oidc-provider, plus one sign-in, and writes RESULTS.md', async () => {
+    expect(existsSync(path.join(ROOT, RUNNER))).toBe(true); // built by `npm test` (build:bench)
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-smoke-')), 'RESULTS.md');
+    const result = await runProcess(RUNNER, ['--targets', 'gatehouse,bare-memory', '--cases', 'discovery', '--connections', '2', '--warmup', '0', '--duration', '1', '--sign-in-users', '1', '--out', out], {});
+    expect(result.stderr).toContain(`wrote ${out}`);
+    expect(result.code).toBe(0);
+
+    const table = readFileSync(out, 'utf8');
+    expect(table).toMatch(/^# Benchmark results/);
+    expect(table).toMatch(/- \*\*Machine:\*\* \d+ × .+, Node v\d+/);
+    // Both servers, with their storage, time to first ready response and peak RSS.
+    expect(table).toMatch(/\| Gatehouse \| .+ \| \d+ ms \| \d+ MiB \|/);
+    expect(table).toMatch(/\| bare oidc-provider, in memory \| .+ \| \d+ ms \| \d+ MiB \|/);
+    // The one case at 2 connections: successful requests, latencies, no errors, and the ratio on Gatehouse's row.
+    const row = (server: string) => new RegExp(`\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| (\\d+) \\| ([^|]*) \\|`).exec(table);
+    const gatehouse = row('Gatehouse');
+    const bare = row('bare oidc-provider, in memory');
+    expect(gatehouse).not.toBeNull();
+    expect(bare).not.toBeNull();
+    expect(Number(gatehouse![1])).toBeGreaterThan(0);
+    expect(gatehouse![4]).toBe('0');
+    expect(bare![4]).toBe('0');
+    expect(gatehouse![5]).toMatch(/^\d+\.\d\d×$/);
+    // Cases that were not run are not reported.
+    expect(table).not.toContain('| JWKS |');
+    // The full sign-in ran at least once without error, beside the KDF's own cost.
+    const signIn = /\| 1 \| (\d+) \| ([\d.]+) \| \d+ \| \d+ \| (\d+) \| scrypt N=131072, r=8, p=1 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(table);
+    expect(signIn).not.toBeNull();
+    expect(Number(signIn![1])).toBeGreaterThanOrEqual(1);
+    expect(signIn![3]).toBe('0');
+  }, 180_000);
+});
