@@ -49,6 +49,44 @@ async function expectUsable(page: Page) {
     }).length,
   );
   expect(unlabeled).toBe(0);
+  expect(await lowContrastText(page)).toEqual([]);
+}
+
+/**
+ * WCAG 2 contrast of every visible piece of text (and input text) against the background it is drawn on: at least
+ * 4.5:1, or 3:1 for large text. Returns the failures, so a regression names the text and its ratio.
+ */
+function lowContrastText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number];
+    const parse = (value: string): Rgba => {
+      const [r = 0, g = 0, b = 0, a = 1] = (value.match(/[\d.]+/g) ?? []).map(Number);
+      return [r, g, b, value.startsWith('rgba') ? a : 1];
+    };
+    const over = (top: Rgba, below: Rgba): Rgba => [0, 1, 2].map((i) => top[i]! * top[3] + below[i]! * (1 - top[3])).concat(1) as Rgba;
+    const background = (element: Element | null): Rgba => {
+      if (!element) return [255, 255, 255, 1]; // the canvas behind everything
+      const own = parse(getComputedStyle(element).backgroundColor);
+      return own[3] === 1 ? own : over(own, background(element.parentElement));
+    };
+    const luminance = ([r, g, b]: Rgba) =>
+      [r, g, b].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4)).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+    const failures: string[] = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      const html = element as HTMLElement;
+      const hasText = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim()) || (element instanceof HTMLInputElement && element.type !== 'hidden');
+      if (!hasText || html.offsetWidth === 0 || html.offsetHeight === 0) continue;
+      const style = getComputedStyle(element);
+      const bg = background(element);
+      const fg = over(parse(style.color), bg);
+      const [light, dark] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (light! + 0.05) / (dark! + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) failures.push(`${element.tagName.toLowerCase()} "${(html.innerText || (element as HTMLInputElement).value || '').trim().slice(0, 40)}": ${ratio.toFixed(2)}:1`);
+    }
+    return failures;
+  });
 }
 
 describe.each([
@@ -112,4 +150,20 @@ describe.each([
     expect(JSON.parse((await page.locator('#id-token-claims').textContent())!)).toMatchObject({ preferred_username: 'demo', aud: 'gatehouse-demo' });
     await context.close();
   }, 60_000);
+});
+
+describe('the contrast check', () => {
+  it('finds faint text on a real page, so its silence on ours means something', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gatehouse.url}/demo`);
+    expect(await lowContrastText(page)).toEqual([]);
+    await page.evaluate(() => {
+      const faint = document.createElement('p');
+      faint.textContent = 'faint grey on white';
+      faint.style.cssText = 'color: #aaa; background: #fff';
+      document.body.append(faint);
+    });
+    expect(await lowContrastText(page)).toEqual([expect.stringMatching(/^p "faint grey on white": 2\.\d\d:1$/)]);
+    await page.close();
+  });
 });
