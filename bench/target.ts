@@ -1,10 +1,10 @@
 // The runner's side of a server under test: forks it, times it to its first good response, sends it commands.
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandBody, Listening, Reply } from './servers/protocol.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 export type TargetName = 'gatehouse' | 'bare-memory' | 'bare-mongo';
 
@@ -16,14 +16,6 @@ export const TARGETS: Record<TargetName, { script: string; args: string[]; label
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export class Target {
   private nextId = 1;

@@ -1,11 +1,11 @@
 // Starts a real Gatehouse on a random port from a YAML config written for the test.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
 import { startGatehouse, type Gatehouse } from '../../src/gatehouse.js';
+import { freePort } from './free-port.js';
 
 export function writeConfigFile(yaml: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-test-'));
@@ -14,14 +14,7 @@ export function writeConfigFile(yaml: string): string {
   return file;
 }
 
-/** A port that was free a moment ago, so the issuer URL can name it before Gatehouse listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 export interface HarnessOptions {
   mongoUri: string;
