@@ -114,8 +114,9 @@ export class FailureThrottle {
   }
 
   /**
-   * For secrets too long to guess (client secrets): nothing is counted up front, so a busy client's concurrent
-   * requests are never refused and successes cost no writes; a failure is counted when it happens (see countFailures).
+   * For secrets too long to guess (client secrets; production refuses ones under 32 bytes): nothing is counted up
+   * front, so a busy client's concurrent requests are never refused and successes cost no writes; settle() counts a
+   * failure when it happens.
    * Returns seconds to wait while the subject or the IP is locked out, 0 otherwise.
    */
   async lockedFor(subject: string | undefined, ip: string): Promise<number> {
