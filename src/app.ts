@@ -4,14 +4,13 @@ import mount from 'koa-mount';
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import type { LoadedConfig } from './config/load.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './observability/logger.js';
 import type { Render } from './views/render.js';
 import { addHealthRoutes } from './http/health.js';
 import { addAssetRoutes } from './http/assets.js';
 import { requestContext } from './http/request-context.js';
 import { errorPage, notFound } from './http/error-page.js';
 import { securityHeaders } from './http/security-headers.js';
-import { mountPrefix } from './provider/create-provider.js';
 import type { LiveProvider } from './provider/live-provider.js';
 import type { Metrics } from './observability/metrics.js';
 import { addMetricsRoute } from './observability/metrics-routes.js';
@@ -22,7 +21,6 @@ export interface AppDeps {
   db: Db;
   logger: Logger;
   render: Render;
-  production: boolean;
   /** The provider's cookie keys: koa-mount runs oidc-provider on the host's context, so the host must sign alike. */
   cookieKeys: string[];
   /** Served at /metrics on this listener when given (otherwise metrics are off or on their own port). */
@@ -31,7 +29,7 @@ export interface AppDeps {
   pages: Router[];
 }
 
-export function createApp({ config, provider, db, logger, render, production, cookieKeys, pages, metrics }: AppDeps): Koa {
+export function createApp({ config, provider, db, logger, render, cookieKeys, pages, metrics }: AppDeps): Koa {
   const app = new Koa();
   app.keys = cookieKeys;
   app.proxy = config.trust_proxy;
@@ -39,13 +37,13 @@ export function createApp({ config, provider, db, logger, render, production, co
 
   app.use(requestContext(logger, config.trust_proxy));
   if (metrics) app.use(metrics.middleware);
-  app.use(securityHeaders({ hsts: production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
+  app.use(securityHeaders({ hsts: config.production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
   app.use(errorPage(render, logger));
 
   const router = new Router();
   addHealthRoutes(router, db, logger);
   if (metrics) addMetricsRoute(router, metrics, config.metrics.bearer_token);
-  addAssetRoutes(router, mountPrefix(config.mount_path));
+  addAssetRoutes(router, config.mount_prefix);
   app.use(router.routes());
   for (const page of pages) app.use(page.routes()).use(page.allowedMethods());
   app.use(mount(config.mount_path, provider.middleware));

@@ -1,14 +1,13 @@
 // Composition root of the server process: config → Gatehouse → signals, with exit codes admins can script on.
 import { loadConfig } from './config/load.js';
-import { ConfigError } from './config/errors.js';
-import { createLogger } from './logger.js';
-import { startGatehouse, StartupRefused } from './gatehouse.js';
-
-const logger = createLogger({ level: process.env.LOG_LEVEL });
+import { GatehouseError } from './errors/gatehouse-error.js';
+import { createLogger } from './observability/logger.js';
+import { startGatehouse } from './gatehouse.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const gatehouse = await startGatehouse({ config, env: process.env, logger });
+  const logger = createLogger({ level: config.log_level });
+  const gatehouse = await startGatehouse({ config, logger });
   logger.info({ issuer: config.issuer, port: gatehouse.port }, `Gatehouse is serving ${config.issuer} (listening on port ${gatehouse.port})`);
 
   let stopping = false;
@@ -29,11 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  if (error instanceof ConfigError) {
-    for (const problem of error.problems) process.stderr.write(`${problem}\n`);
-    process.exit(2);
-  }
-  if (error instanceof StartupRefused) for (const reason of error.reasons) process.stderr.write(`${reason}\n`);
-  else process.stderr.write(`gatehouse: ${error.message}\n`);
-  process.exit(1);
+  // Gatehouse's own errors print as their lines; anything else is unexpected and prints its message.
+  const known = error instanceof GatehouseError;
+  for (const line of known ? error.lines() : [`gatehouse: ${error.message}`]) process.stderr.write(`${line}\n`);
+  process.exit(known ? error.exitCode : 1);
 });

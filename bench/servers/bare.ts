@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type Configuration } from 'oidc-provider';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { STANDARD_SCOPE_CLAIMS } from '../../src/provider/scopes.js';
+import { STANDARD_SCOPE_CLAIMS } from '../../src/tokens/scopes.js';
 import { selectStorageServer } from '../../src/storage/storage-server.js';
 import { connectDatabase } from '../../src/storage/connect.js';
 import { createModelIndexes } from '../../src/storage/model-collections.js';
@@ -30,7 +30,7 @@ async function signingKeys(): Promise<JWK[]> {
 
 async function storage(kind: string) {
   if (kind === 'memory') return { description: 'in-memory Map adapter (oidc-provider\'s MemoryAdapter without its 1000-entry cap)', adapter: createMapAdapter(), close: async () => {} };
-  const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false, env: process.env });
+  const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false });
   const { client, db } = await connectDatabase(server.uri, benchDatabase('bare'));
   await createModelIndexes(db);
   return {

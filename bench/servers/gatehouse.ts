@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { startGatehouse } from '../../src/gatehouse.js';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { scryptParams } from '../../src/accounts/authenticator.js';
@@ -18,7 +18,7 @@ await serveUnderBench(async () => {
   writeFileSync(file, gatehouseYaml(port, benchDatabase('gatehouse')));
   const env = { ...process.env, GATEHOUSE_CONFIG: file, BENCH_CLIENT_SECRET: CLIENT_SECRET };
   const config = loadConfig(env);
-  const gatehouse = await startGatehouse({ config, env, logger: createLogger({ level: process.env.LOG_LEVEL }) });
+  const gatehouse = await startGatehouse({ config, logger: createLogger({ level: config.log_level }) });
   const accounts = new AccountStore(gatehouse.db);
   const params = scryptParams(config.password_hashing);
   const owner = await accounts.create('bench-owner', await hashPassword(USER_PASSWORD, params), USER_CLAIMS);

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../storage/errors.js';
-import { withoutReserved } from '../hooks/reserved-claims.js';
+import { GatehouseError } from '../errors/gatehouse-error.js';
+import { withoutReserved } from '../tokens/reserved-claims.js';
 
 export interface AccountDocument {
   /** The `sub`: random, never reused, never derived from the username so renames keep it. */
@@ -20,8 +21,10 @@ export interface AccountDocument {
 /** Claim field names: plain identifiers, so a field can never be a Mongo operator or a dotted path. */
 export const CLAIM_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export class AccountError extends Error {
+/** A request the account store refuses (a taken username, a bad field): the caller's mistake, so it may be shown. */
+export class AccountError extends GatehouseError {
   override name = 'AccountError';
+  override readonly status = 400;
 }
 
 export function usernameKey(username: string): string {

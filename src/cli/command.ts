@@ -1,4 +1,6 @@
 // What every CLI command is: a name, a one-line summary, and a run function returning the exit code.
+import { GatehouseError } from '../errors/gatehouse-error.js';
+
 export interface CommandIo {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadStream;
@@ -13,13 +15,14 @@ export interface Command {
   run(args: string[], io: CommandIo): Promise<number>;
 }
 
-/** An expected failure: printed as one line, no stack trace. */
-export class CliError extends Error {
+/** An expected failure: printed as one line, no stack trace, exiting with its code. */
+export class CliError extends GatehouseError {
+  override name = 'CliError';
+
   constructor(
     message: string,
-    readonly exitCode = 1,
+    override readonly exitCode = 1,
   ) {
     super(message);
-    this.name = 'CliError';
   }
 }

@@ -9,8 +9,8 @@ export const configCheckCommand: Command = {
   summary: 'validate the config file (GATEHOUSE_CONFIG), and production safety with NODE_ENV=production',
   async run(_args, { env, stdout }) {
     const config = loadConfig(env);
-    if (env.NODE_ENV === 'production') {
-      const problems = productionProblems(config, env);
+    if (config.production) {
+      const problems = productionProblems(config);
       if (problems.length) throw new CliError(problems.map(refusal).join('\n'), 2);
     }
     stdout.write(`${config.file}: ok (issuer ${config.issuer}, ${config.clients.length} client(s))\n`);

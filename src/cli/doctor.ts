@@ -71,7 +71,7 @@ export const doctorCommand: Command = {
   async run(args, { env, stdout }) {
     const { values } = parseArgs({ args, options: { url: { type: 'string' } } });
     return withDatabase(env, async ({ config, db }) => {
-      const findings: Finding[] = productionProblems(config, env).map(({ what, fix }) => ({ level: 'fail', what, fix }));
+      const findings: Finding[] = productionProblems(config).map(({ what, fix }) => ({ level: 'fail', what, fix }));
       findings.push(...(await demoLeftovers(db, new AccountStore(db))).map(({ what, fix }) => ({ level: 'fail' as const, what, fix })));
       const now = new Date();
       for (const key of await listSigningKeys(db)) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `gatehouse <command>`: the operator's CLI; each command lives in its own file and uses the server's loaders.
 import { ConfigError } from '../config/errors.js';
-import { CliError, type Command } from './command.js';
+import { GatehouseError } from '../errors/gatehouse-error.js';
+import type { Command } from './command.js';
 import { devDbCommand } from './dev-db.js';
 import { configCheckCommand } from './config-check.js';
 import { userCommands } from './user.js';
@@ -32,12 +33,9 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: Error) => {
-    if (error instanceof ConfigError) {
-      for (const problem of error.problems) process.stderr.write(`${problem}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`gatehouse: ${error.message}\n`);
-    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+    // Config problems print as they are (they name their file); every other message is prefixed with the program.
+    const lines = error instanceof ConfigError ? error.lines() : error instanceof GatehouseError ? error.lines().map((line) => `gatehouse: ${line}`) : [`gatehouse: ${error.message}`];
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    process.exitCode = error instanceof GatehouseError ? error.exitCode : 1;
   },
 );

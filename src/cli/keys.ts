@@ -28,7 +28,7 @@ export const keysRotateCommand: Command = {
   async run(_args, { env, stdout }) {
     return withDatabase(env, async ({ config, db, audit }) => {
       const times = rotationTimes(config);
-      const created = await rotateSigningKeys(db, env.GATEHOUSE_KEY_ENCRYPTION_KEY || undefined, times);
+      const created = await rotateSigningKeys(db, config.key_encryption_key, times);
       await audit.record({ type: 'keys.rotated', detail: { kids: created.map((key) => key.kid).join(','), activatesAt: created[0]!.activatesAt.toISOString() } });
       for (const key of created) stdout.write(`added ${key.alg} key ${key.kid}: published now, signs from ${key.activatesAt.toISOString()}\n`);
       stdout.write(`replaced keys stay published for ${times.retireAfter} s after that (the longest token lifetime), then retire\n`);

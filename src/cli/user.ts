@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { hashPassword } from '../accounts/password.js';
 import { scryptParams } from '../accounts/authenticator.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
-import { RESERVED_CLAIMS } from '../hooks/reserved-claims.js';
+import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import { revokeByAccountId } from '../storage/model-collections.js';
 import { CliError, type Command } from './command.js';
 import { withDatabase } from './context.js';

@@ -1,4 +1,5 @@
 // Reads config/gatehouse.yaml (or GATEHOUSE_CONFIG), resolves ${ENV} refs and env overrides, validates, freezes.
+// The one reader of the environment: everything else receives the settings resolved here.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
@@ -14,6 +15,23 @@ export interface LoadedConfig extends GatehouseConfig {
   readonly issuer: string;
   /** The file the config came from, for messages and for resolving relative paths. */
   readonly file: string;
+  /** The mount path as a URL prefix: '' for '/', otherwise the path itself. */
+  readonly mount_prefix: string;
+  /** NODE_ENV=production: the strict checks apply and development conveniences are off. */
+  readonly production: boolean;
+  /** GATEHOUSE_KEY_ENCRYPTION_KEY, which seals private keys at rest; a secret, never logged. */
+  readonly key_encryption_key: string | undefined;
+  /** LOG_LEVEL (pino's levels), default info. */
+  readonly log_level: string;
+}
+
+/** The settings that come only from the environment, never from the file. */
+function environmentSettings(env: NodeJS.ProcessEnv): Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level'> {
+  return {
+    production: env.NODE_ENV === 'production',
+    key_encryption_key: env.GATEHOUSE_KEY_ENCRYPTION_KEY || undefined,
+    log_level: env.LOG_LEVEL || 'info',
+  };
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
@@ -74,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // Discovery is served under the mount path, and RPs require it to sit under the issuer exactly.
   if (new URL(issuer).pathname.replace(/\/$/, '') !== mount)
     throw new ConfigError([`${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path "${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`]);
-  return deepFreeze({ ...config, issuer, file });
+  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env) });
 }
 
 function applyEnvOverrides(input: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]) {

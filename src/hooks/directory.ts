@@ -1,11 +1,11 @@
 // Adapts the integrator's `authenticate` hook to the login route: checked result, logged failure, no leaks.
-import type { LiveProvider } from '../provider/live-provider.js';
-import type { ExternalDirectory } from '../accounts/authenticator.js';
 import { isClaims, type guardHooks } from './hook-failure.js';
 import { hookClient } from './hook-views.js';
 import type { HookModule } from './types.js';
 
 type Answer = string | { accountId: string; claims?: Record<string, unknown> } | undefined;
+type Found = { accountId: string; claims?: Record<string, unknown> } | undefined;
+type ClientLike = { clientId: string; metadata(): Record<string, unknown> };
 
 const isAnswer = (value: unknown): value is Answer =>
   value === undefined ||
@@ -16,12 +16,17 @@ const isAnswer = (value: unknown): value is Answer =>
     (value as { accountId: string }).accountId.length > 0 &&
     ((value as { claims?: unknown }).claims === undefined || isClaims((value as { claims?: unknown }).claims)));
 
-export function externalDirectory(hooks: HookModule, guard: ReturnType<typeof guardHooks>, live: LiveProvider) {
+/** The hook as the login route calls it, per client; `findClient` looks clients up in the running provider. */
+export function externalDirectory(
+  hooks: HookModule,
+  guard: ReturnType<typeof guardHooks>,
+  findClient: (clientId: string) => Promise<ClientLike | undefined>,
+) {
   const authenticate = hooks.authenticate;
   if (!authenticate) return undefined;
-  return (clientId: string): ExternalDirectory =>
-    async (username, password) => {
-      const client = hookClient((await live.current.Client.find(clientId)) ?? undefined);
+  return (clientId: string) =>
+    async (username: string, password: string): Promise<Found> => {
+      const client = hookClient(await findClient(clientId));
       const answer = await guard.async('authenticate', () => authenticate({ username, password, client }), isAnswer);
       if (answer === undefined) return undefined;
       return typeof answer === 'string' ? { accountId: answer } : answer;

@@ -1,10 +1,10 @@
 // A hook that throws or answers nonsense becomes a logged error and an OAuth server_error, never a crash or a leak.
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
+import { GatehouseError } from '../errors/gatehouse-error.js';
 
-export class HookFailure extends Error {
+/** oidc-provider renders non-OAuth errors as a generic server_error (status 500), which is what the client must see. */
+export class HookFailure extends GatehouseError {
   override name = 'HookFailure';
-  /** oidc-provider renders non-OAuth errors as a generic server_error, which is what the client must see. */
-  readonly status = 500;
 }
 
 export type HookGuard = <T>(hook: string, run: () => T, accept: (value: unknown) => value is T) => T;

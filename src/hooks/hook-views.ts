@@ -1,6 +1,12 @@
 // The read-only views hooks receive of clients, tokens and accounts: no secrets, no token values, no hashes.
-import type { AccountDocument } from '../accounts/account-store.js';
 import type { HookAccount, HookClient, HookToken } from './types.js';
+
+/** The account fields hooks may see (the account store's documents have more). */
+export interface AccountLike {
+  _id: string;
+  username: string;
+  claims: Record<string, unknown>;
+}
 
 interface ClientLike {
   clientId: string;
@@ -26,6 +32,6 @@ export function hookToken(token: TokenLike, kind = token.kind ?? 'unknown'): Hoo
   return { kind, clientId: token.clientId, accountId: token.accountId, grantId: token.grantId, scope: token.scope, iiat: token.iiat };
 }
 
-export function hookAccount(account: AccountDocument): HookAccount {
+export function hookAccount(account: AccountLike): HookAccount {
   return { sub: account._id, username: account.username, claims: structuredClone(account.claims) };
 }

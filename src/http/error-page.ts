@@ -1,7 +1,7 @@
 // Host errors (interaction pages, demo, 404) answer like oidc-provider's: an OAuth error code, a request id, no internals.
 // HTML only for clients that ask for it (browsers); `*/*` and API clients get JSON.
 import type { Context, Middleware } from 'koa';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { Render } from '../views/render.js';
 import { isDatabaseUnavailable } from '../storage/errors.js';
 

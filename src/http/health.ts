@@ -1,7 +1,7 @@
 // Liveness (/healthz: the process answers) and readiness (/readyz: MongoDB answers a ping in time).
 import type Router from '@koa/router';
 import type { Db } from 'mongodb';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { pingDatabase } from '../storage/connect.js';
 
 export function addHealthRoutes(router: Router, db: Db, logger: Logger): void {

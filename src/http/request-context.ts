@@ -1,7 +1,7 @@
 // Gives every request an id (from a trusted proxy header or fresh) and writes one access-log line per request.
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -1,6 +1,6 @@
 // Turns what a consent prompt lacks into plain words: scope descriptions and the claims that will be shared.
 import { strings } from '../views/strings.js';
-import type { MissingGrant } from './grant.js';
+import type { MissingGrant } from '../provider/grant.js';
 
 export interface ScopeCatalog {
   claimsByScope: Record<string, string[]>;

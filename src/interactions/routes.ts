@@ -10,7 +10,7 @@ import type { ExternalDirectory, PasswordAuthenticator } from '../accounts/authe
 import type { Render } from '../views/render.js';
 import { strings } from '../views/strings.js';
 import { csrfToken, csrfValid } from './csrf.js';
-import { addMissing, loadOrCreateGrant, type MissingGrant } from './grant.js';
+import { addMissing, loadOrCreateGrant, type MissingGrant } from '../provider/grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
 import type { FailureThrottle } from '../security/failure-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';

@@ -1,6 +1,6 @@
 // Polls the key ring so every instance starts publishing, signing with, and retiring keys on schedule.
 import type { Db } from 'mongodb';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { keyringFingerprint } from './signing-keys.js';
 
 export interface KeyWatcher {

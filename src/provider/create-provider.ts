@@ -3,44 +3,47 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import type { Db } from 'mongodb';
 import type { JWK } from 'jose';
 import type { LoadedConfig } from '../config/load.js';
-import type { ClaimPolicy } from '../hooks/claims.js';
+import type { ClaimPolicy } from '../tokens/claims.js';
 import type { HookGuard } from '../hooks/hook-failure.js';
 import type { HookModule } from '../hooks/types.js';
-import { buildTtl } from '../hooks/ttl.js';
+import { buildTtl } from '../tokens/ttl.js';
+import type { TokenPolicy } from '../tokens/token-policy.js';
 import { createMongoAdapter } from '../storage/mongo-adapter.js';
 import type { Render } from '../views/render.js';
 import { EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
-import { scopeClaims } from './scopes.js';
 import { existingGrants, remembersOfflineAccess } from './existing-grant.js';
 import { logoutPages, renderError } from './pages.js';
-import { narrowingPolicy, type AllowedScopes } from './scope-policy.js';
+import { narrowingPolicy } from './consent-policy.js';
 import { resourceIndicators } from './resources.js';
 
 export interface ProviderDeps {
-  config: LoadedConfig;
+  config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix'>;
   db: Db;
   jwks: { keys: JWK[] };
   cookieKeys: string[];
   render: Render;
+  policy: TokenPolicy;
   claims: ClaimPolicy;
+  findAccount: NonNullable<Configuration['findAccount']>;
   hooks: HookModule;
   guard: HookGuard;
-  allowed: AllowedScopes;
 }
 
-export function createProvider({ config, db, jwks, cookieKeys, render, claims, hooks, guard, allowed }: ProviderDeps): Provider {
+export function createProvider({ config, db, jwks, cookieKeys, render, policy, claims, findAccount, hooks, guard }: ProviderDeps): Provider {
+  const { allowed } = policy;
   const configuration: Configuration = {
     adapter: createMongoAdapter(db),
     clients: config.clients.map(toClientMetadata),
     jwks: jwks as Configuration['jwks'],
     cookies: { keys: cookieKeys },
-    findAccount: claims.findAccount,
-    claims: scopeClaims(config),
+    findAccount,
+    // A copy per provider: oidc-provider keeps what it is given, and providers are rebuilt when keys rotate.
+    claims: { ...policy.claimsByScope },
     scopes: ['openid', 'offline_access', ...Object.keys(config.scopes)],
     // Claims reach the ID token when config sends them there, not only when no access token is issued.
     conformIdTokenClaims: false,
     extraTokenClaims: claims.extraTokenClaims as Configuration['extraTokenClaims'],
-    ttl: buildTtl(config, hooks, guard),
+    ttl: buildTtl(policy, hooks, guard),
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: ['code'],
@@ -64,10 +67,10 @@ export function createProvider({ config, db, jwks, cookieKeys, render, claims, h
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(render) },
-      resourceIndicators: resourceIndicators(config, allowed),
+      resourceIndicators: resourceIndicators(policy),
     },
     interactions: {
-      url: (_ctx, interaction) => `${mountPrefix(config.mount_path)}/interaction/${interaction.uid}`,
+      url: (_ctx, interaction) => `${config.mount_prefix}/interaction/${interaction.uid}`,
       policy: narrowingPolicy(allowed),
     },
     renderError: renderError(render),
@@ -81,8 +84,4 @@ export function createProvider({ config, db, jwks, cookieKeys, render, claims, h
     if (ctx.oidc?.route === 'introspection' && body?.active) ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
   });
   return provider;
-}
-
-export function mountPrefix(mountPath: string): string {
-  return mountPath === '/' ? '' : mountPath;
 }

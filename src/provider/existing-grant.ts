@@ -4,8 +4,8 @@ import type { Db } from 'mongodb';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { latestGrantId } from '../storage/model-collections.js';
-import { narrow, type AllowedScopes } from './scope-policy.js';
-import { addMissing } from '../interactions/grant.js';
+import { narrow, type AllowedScopes } from '../tokens/scope-policy.js';
+import { addMissing } from './grant.js';
 
 type Grant = InstanceType<Provider['Grant']>;
 

@@ -1,5 +1,6 @@
 // What makes a production start unsafe, each reason with its fix; checked before anything listens.
 import type { LoadedConfig } from '../config/load.js';
+import { StartupRefused } from '../errors/gatehouse-error.js';
 
 /** Placeholder-looking secrets that end up in production when an example file is copied as-is. */
 const PLACEHOLDER = /^(change[-_ ]?me|changeme|secret|password|example|placeholder|todo|xxx+|test|dummy|default)/i;
@@ -16,7 +17,7 @@ export interface ProductionProblem {
   fix: string;
 }
 
-export function productionProblems(config: LoadedConfig, env: NodeJS.ProcessEnv): ProductionProblem[] {
+export function productionProblems(config: LoadedConfig): ProductionProblem[] {
   const problems: ProductionProblem[] = [];
   if (!config.mongodb.uri) problems.push({ what: 'MONGODB_URI is not set', fix: 'set MONGODB_URI (or mongodb.uri) to your MongoDB replica set' });
   const issuer = new URL(config.issuer);
@@ -28,7 +29,7 @@ export function productionProblems(config: LoadedConfig, env: NodeJS.ProcessEnv)
     if (weakness)
       problems.push({ what: `client "${client.client_id}": client_secret ${weakness}`, fix: 'generate one with `openssl rand -base64 48` and pass it through ${ENV}' });
   }
-  const kek = env.GATEHOUSE_KEY_ENCRYPTION_KEY;
+  const kek = config.key_encryption_key;
   if (!kek) problems.push({ what: 'GATEHOUSE_KEY_ENCRYPTION_KEY is not set', fix: 'set it to a random secret (`openssl rand -base64 48`) so signing keys are encrypted at rest' });
   else {
     const weakness = weakSecret(kek);
@@ -40,4 +41,9 @@ export function productionProblems(config: LoadedConfig, env: NodeJS.ProcessEnv)
 /** How a start-up refusal reads: the problem, then its fix. */
 export function refusal({ what, fix }: ProductionProblem): string {
   return `refusing to start in production: ${what}: ${fix}`;
+}
+
+/** Throws StartupRefused listing every problem, so an admin fixes them all in one go. */
+export function refuseProblems(problems: readonly ProductionProblem[]): void {
+  if (problems.length) throw new StartupRefused(problems.map(refusal));
 }

@@ -1,9 +1,11 @@
 // Opens the MongoClient with bounded timeouts so an unreachable server fails fast instead of hanging.
 import { MongoClient, type Db } from 'mongodb';
+import { GatehouseError } from '../errors/gatehouse-error.js';
 import { redactUri } from './storage-server.js';
 
-export class StorageConnectError extends Error {
+export class StorageConnectError extends GatehouseError {
   override name = 'StorageConnectError';
+  override readonly status = 503;
 }
 
 export interface Database {

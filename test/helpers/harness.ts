@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { startGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { freePort } from './free-port.js';
 
@@ -33,5 +33,5 @@ export async function startTestGatehouse({ mongoUri, dbName, yaml = '', port, en
   const fullEnv = { ...env, GATEHOUSE_CONFIG: file, MONGODB_URI: mongoUri };
   const config = loadConfig(fullEnv);
   const logger = logTo ? createLogger({ level: 'debug', destination: logTo }) : createLogger({ level: 'silent' });
-  return startGatehouse({ config, env: fullEnv, logger });
+  return startGatehouse({ config, logger });
 }

@@ -1,20 +1,8 @@
-// Narrows requests to the scopes each client may ask for: disallowed scopes are dropped, never an error.
+// oidc-provider's interaction policy with a consent check that asks only for the scopes a client may use.
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import type { LoadedConfig } from '../config/load.js';
+import { narrow, type AllowedScopes } from '../tokens/scope-policy.js';
 
 const { Check, base } = interactionPolicy;
-
-/** client_id → the scopes its config entry allows. Clients not in config (the demo) are not narrowed here. */
-export type AllowedScopes = ReadonlyMap<string, ReadonlySet<string>>;
-
-export function allowedScopes(config: LoadedConfig): AllowedScopes {
-  return new Map(config.clients.map((client) => [client.client_id, new Set(client.scope.split(' '))]));
-}
-
-export function narrow(allowed: AllowedScopes, clientId: string, scopes: Iterable<string>): string[] {
-  const allowList = allowed.get(clientId);
-  return [...scopes].filter((scope) => !allowList || allowList.has(scope));
-}
 
 /**
  * oidc-provider's policy, with the consent check for OpenID scopes looking only at allowed scopes. Together with

@@ -1,18 +1,21 @@
 // Which claims go where: config maps scopes to claims and claims to destinations; hooks add what config cannot say.
-import type { Account, KoaContextWithOIDC } from 'oidc-provider';
-import type { LoadedConfig } from '../config/load.js';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ClaimDestination } from '../config/schema.js';
-import type { AccountDocument, AccountStore } from '../accounts/account-store.js';
-import { scopeClaims } from '../provider/scopes.js';
-import { isClaims, type guardHooks } from './hook-failure.js';
-import { hookAccount, hookClient, hookToken } from './hook-views.js';
+import { isClaims, type guardHooks } from '../hooks/hook-failure.js';
+import { hookAccount, hookClient, hookToken, type AccountLike } from '../hooks/hook-views.js';
+import type { HookModule } from '../hooks/types.js';
 import { withoutReserved } from './reserved-claims.js';
-import type { HookModule } from './types.js';
+import type { TokenPolicy } from './token-policy.js';
 
 const DEFAULT_DESTINATIONS: readonly ClaimDestination[] = ['id_token', 'userinfo'];
 
 type Guard = ReturnType<typeof guardHooks>;
 type ClientLike = { clientId: string; metadata(): Record<string, unknown> };
+
+/** What claims need of the account store: an account by its `sub`. */
+export interface AccountReader {
+  findById(id: string): Promise<AccountLike | undefined>;
+}
 
 /** A token for a resource server carries only the API's scopes; the user consented to the OIDC ones in the grant. */
 async function grantedScope(ctx: KoaContextWithOIDC, scope: string | undefined, grantId: string | undefined): Promise<string> {
@@ -23,27 +26,25 @@ async function grantedScope(ctx: KoaContextWithOIDC, scope: string | undefined, 
 }
 
 export class ClaimPolicy {
-  private readonly byScope: Record<string, string[]>;
   /** Destinations some configured claim goes to: access-token and introspection claims are opt-in, usually unused. */
   private readonly usedDestinations: Set<ClaimDestination>;
 
   constructor(
-    private readonly config: LoadedConfig,
-    private readonly accounts: AccountStore,
+    private readonly policy: TokenPolicy,
+    private readonly accounts: AccountReader,
     private readonly hooks: HookModule,
     private readonly guard: Guard,
   ) {
-    this.byScope = scopeClaims(config);
-    this.usedDestinations = new Set([...DEFAULT_DESTINATIONS, ...Object.values(config.claims).flat()]);
+    this.usedDestinations = new Set([...DEFAULT_DESTINATIONS, ...Object.values(policy.claimDestinations).flat()]);
   }
 
   private destinations(claim: string): readonly ClaimDestination[] {
-    return this.config.claims[claim] ?? DEFAULT_DESTINATIONS;
+    return this.policy.claimDestinations[claim] ?? DEFAULT_DESTINATIONS;
   }
 
   /** Account fields released for `scope` to one destination. */
-  private fromConfig(account: AccountDocument, scope: string | undefined, destination: ClaimDestination): Record<string, unknown> {
-    const names = new Set((scope ?? '').split(' ').flatMap((name) => this.byScope[name] ?? []));
+  private fromConfig(account: AccountLike, scope: string | undefined, destination: ClaimDestination): Record<string, unknown> {
+    const names = new Set((scope ?? '').split(' ').flatMap((name) => this.policy.claimsByScope[name] ?? []));
     return Object.fromEntries(
       [...names]
         .filter((name) => this.destinations(name).includes(destination) && account.claims[name] !== undefined)
@@ -51,26 +52,18 @@ export class ClaimPolicy {
     );
   }
 
-  /** oidc-provider's findAccount: claims for the ID token or userinfo; oidc-provider still filters them by granted scope. */
-  findAccount = async (ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
-    const account = await this.accounts.findById(sub);
-    if (!account || account.disabled) return undefined;
-    return {
-      accountId: account._id,
-      claims: async (use: string, scope: string) => {
-        const destination = use === 'id_token' ? 'id_token' : 'userinfo';
-        const extra = this.hooks.claims
-          ? await this.guard.async(
-              'claims',
-              () => this.hooks.claims!(hookAccount(account), { use: destination, scope, client: hookClient(ctx.oidc?.client as ClientLike | undefined) }),
-              isClaims,
-            )
-          : undefined;
-        // Claims config sends elsewhere stay out; hook claims are subject to the same destinations.
-        const fromHook = Object.fromEntries(Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(destination)));
-        return { ...this.fromConfig(account, scope, destination), ...fromHook, sub: account._id };
-      },
-    };
+  /** Claims of an account for the ID token or userinfo (findAccount's `claims()`); oidc-provider still filters them by granted scope. */
+  accountClaims = async (account: AccountLike, use: 'id_token' | 'userinfo', scope: string, ctx: KoaContextWithOIDC): Promise<Record<string, unknown> & { sub: string }> => {
+    const extra = this.hooks.claims
+      ? await this.guard.async(
+          'claims',
+          () => this.hooks.claims!(hookAccount(account), { use, scope, client: hookClient(ctx.oidc?.client as ClientLike | undefined) }),
+          isClaims,
+        )
+      : undefined;
+    // Claims config sends elsewhere stay out; hook claims are subject to the same destinations.
+    const fromHook = Object.fromEntries(Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(use)));
+    return { ...this.fromConfig(account, scope, use), ...fromHook, sub: account._id };
   };
 
   /** oidc-provider's extraTokenClaims: claims for access tokens (the JWT payload, or an opaque token's introspection). */

@@ -1,10 +1,10 @@
 // Token lifetimes: hooks.ttl, then the client's override, then the resource server's, then config's ttl section.
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import type { LoadedConfig } from '../config/load.js';
-import type { HookGuard } from './hook-failure.js';
-import { isSeconds } from './hook-failure.js';
-import { hookClient, hookToken } from './hook-views.js';
-import type { HookModule, TtlKind } from './types.js';
+import type { HookGuard } from '../hooks/hook-failure.js';
+import { isSeconds } from '../hooks/hook-failure.js';
+import { hookClient, hookToken } from '../hooks/hook-views.js';
+import type { HookModule, TtlKind } from '../hooks/types.js';
+import type { TokenPolicy } from './token-policy.js';
 
 // oidc-provider types each ttl function with its own model class; these read only the few fields below.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,9 +14,8 @@ type AnyToken = { kind?: string; iiat?: number; resourceServer?: { identifier():
 
 const now = () => Math.floor(Date.now() / 1000);
 
-export function buildTtl(config: LoadedConfig, hooks: HookModule, guard: HookGuard): NonNullable<Configuration['ttl']> {
-  const clients = new Map(config.clients.map((client) => [client.client_id, client]));
-  const resources = new Map(config.resources.map((resource) => [resource.indicator, resource]));
+export function buildTtl(policy: TokenPolicy, hooks: HookModule, guard: HookGuard): NonNullable<Configuration['ttl']> {
+  const { clients, resources, ttl: lifetimes } = policy;
 
   const fromHook = (kind: TtlKind, token?: AnyToken, client?: AnyClient): number | undefined => {
     const ttl = hooks.ttl;
@@ -35,26 +34,26 @@ export function buildTtl(config: LoadedConfig, hooks: HookModule, guard: HookGua
         fromHook('AccessToken', token, client) ??
         clients.get(client.clientId)?.access_token_ttl ??
         resource?.access_token_ttl ??
-        config.ttl.access_token
+        lifetimes.access_token
       );
     }),
     IdToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) =>
-      fromHook('IdToken', token, client) ?? clients.get(client.clientId)?.id_token_ttl ?? config.ttl.id_token),
+      fromHook('IdToken', token, client) ?? clients.get(client.clientId)?.id_token_ttl ?? lifetimes.id_token),
     RefreshToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
       // The absolute lifetime runs from the chain's first issue (iiat), so rotation never extends it;
       // each token also dies after the idle window.
-      const absolute = fromHook('RefreshToken', token, client) ?? clients.get(client.clientId)?.refresh_token_ttl ?? config.ttl.refresh_token;
+      const absolute = fromHook('RefreshToken', token, client) ?? clients.get(client.clientId)?.refresh_token_ttl ?? lifetimes.refresh_token;
       const remaining = (token.iiat ?? now()) + absolute - now();
-      return Math.max(1, Math.min(config.ttl.refresh_token_idle, remaining));
+      return Math.max(1, Math.min(lifetimes.refresh_token_idle, remaining));
     }),
-    AuthorizationCode: simple('AuthorizationCode', config.ttl.authorization_code),
+    AuthorizationCode: simple('AuthorizationCode', lifetimes.authorization_code),
     // A grant must outlive the longest refresh-token chain a client is configured for, or the chain dies with it.
     Grant: ((_ctx: KoaContextWithOIDC, grant: AnyToken & { clientId?: string }, client?: AnyClient) =>
       fromHook('Grant', grant, client) ??
-      Math.max(config.ttl.grant, clients.get(client?.clientId ?? grant.clientId ?? '')?.refresh_token_ttl ?? 0)),
-    Session: simple('Session', config.ttl.session),
-    Interaction: simple('Interaction', config.ttl.interaction),
-    PushedAuthorizationRequest: simple('PushedAuthorizationRequest', config.ttl.pushed_authorization_request),
+      Math.max(lifetimes.grant, clients.get(client?.clientId ?? grant.clientId ?? '')?.refresh_token_ttl ?? 0)),
+    Session: simple('Session', lifetimes.session),
+    Interaction: simple('Interaction', lifetimes.interaction),
+    PushedAuthorizationRequest: simple('PushedAuthorizationRequest', lifetimes.pushed_authorization_request),
   };
   return ttl;
 }
