@@ -78,7 +78,11 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
     const { client, db } = await connectDatabase(server.uri, config.mongodb.database);
     logger.info({ storage: server.kind }, `storage: ${server.description}`);
     if (server.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
-    return { server, client, db, close: async () => (await client.close(), await server.stop()) };
+    const close = async () => {
+      await client.close();
+      await server.stop();
+    };
+    return { server, client, db, close };
   } catch (error) {
     await server.stop();
     throw error;

@@ -7,7 +7,7 @@ import type { HookModule, TtlKind } from '../hooks/types.js';
 import type { TokenPolicy } from './token-policy.js';
 
 // oidc-provider types each ttl function with its own model class; these read only the few fields below.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each ttl function's parameters are a different oidc-provider model class
 type TtlFunction = (...args: any[]) => number;
 type AnyClient = { clientId: string; metadata(): Record<string, unknown> };
 type AnyToken = { kind?: string; iiat?: number; resourceServer?: { identifier(): string } };

@@ -21,7 +21,7 @@ function folderOf(file: string): string {
 }
 
 /** Folder → folders it imports from (relative imports only; `import type` counts, since a type cycle is a design cycle). */
-export function folderGraph(files: string[]): Map<string, Set<string>> {
+function folderGraph(files: string[]): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
   for (const file of files) {
     const from = folderOf(file);
@@ -35,7 +35,7 @@ export function folderGraph(files: string[]): Map<string, Set<string>> {
   return graph;
 }
 
-export function findCycles(graph: Map<string, Set<string>>): string[][] {
+function findCycles(graph: Map<string, Set<string>>): string[][] {
   const cycles: string[][] = [];
   const visit = (node: string, trail: string[]) => {
     for (const next of graph.get(node) ?? []) {

@@ -49,7 +49,7 @@ describe('loadConfig', () => {
   });
 
   it('resolves ${VAR} references and ${VAR:-default}', () => {
-    const yaml = client().replace('"s3cret-s3cret-s3cret-s3cret-s3cret"', '"${WEB_SECRET}"') + 'mongodb:\n  database: ${DB_NAME:-fallback}\n';
+    const yaml = `${client().replace('"s3cret-s3cret-s3cret-s3cret-s3cret"', '"${WEB_SECRET}"')}mongodb:\n  database: \${DB_NAME:-fallback}\n`;
     const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile(yaml), WEB_SECRET: 'from-the-environment-0123456789' });
     expect(config.clients[0]!.client_secret).toBe('from-the-environment-0123456789');
     expect(config.mongodb.database).toBe('fallback');

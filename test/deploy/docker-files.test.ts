@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 
 describe('Dockerfile', () => {
   it('copies only paths that exist (build context sources, or the build stage output)', () => {
-    const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].map((match) => match[1]!.trim().split(/\s+/).slice(0, -1)).flat();
+    const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((match) => match[1]!.trim().split(/\s+/).slice(0, -1));
     expect(copies.length).toBeGreaterThan(3);
     for (const source of copies) expect([source, existsSync(path.join(ROOT, source))]).toEqual([source, true]);
     const fromBuild = [...dockerfile.matchAll(/^COPY --from=build \/app\/(\S+)/gm)].map((match) => match[1]!);

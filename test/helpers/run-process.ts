@@ -31,11 +31,11 @@ export function startProcess(script: string, args: string[], env: NodeJS.Process
   const listeners = new Set<() => void>();
   child.stdout!.on('data', (chunk) => {
     stdout += chunk;
-    listeners.forEach((listener) => listener());
+    for (const listener of listeners) listener();
   });
   child.stderr!.on('data', (chunk) => {
     stderr += chunk;
-    listeners.forEach((listener) => listener());
+    for (const listener of listeners) listener();
   });
   if (stdin !== undefined) child.stdin!.end(stdin);
   const exited = new Promise<ProcessResult>((resolve) => {

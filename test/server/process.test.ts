@@ -140,7 +140,7 @@ describe('graceful shutdown under load', () => {
     await Promise.all(connected);
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    finishers.forEach((finish) => finish());
+    for (const finish of finishers) finish();
     const results = await Promise.all(responses).catch((error: Error) => {
       throw new Error(`${error.message}; server said:\n${server.output().stdout.slice(-3000)}\n${server.output().stderr}`);
     });
