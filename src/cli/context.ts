@@ -1,6 +1,6 @@
 // What every data command needs: the server's config, its database, and the account store.
 import type { Db, MongoClient } from 'mongodb';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/load.js';
 import { connectDatabase } from '../storage/connect.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { CliError } from './command.js';
@@ -13,9 +13,16 @@ export interface CliContext {
   audit: AuditLog;
 }
 
-/** Runs `action` against the configured database and always closes the connection. */
-export async function withDatabase<T>(env: NodeJS.ProcessEnv, action: (context: CliContext) => Promise<T>): Promise<T> {
-  const config = loadConfig(env);
+/**
+ * Runs `action` against the configured database and always closes the connection. `uses` names the config sections
+ * the command needs besides `mongodb`; an unset ${VAR} elsewhere (a client secret) does not stop it.
+ */
+export async function withDatabase<T>(
+  env: NodeJS.ProcessEnv,
+  action: (context: CliContext) => Promise<T>,
+  uses: LoadOptions['only'] = [],
+): Promise<T> {
+  const config = loadConfig(env, { only: uses && ['mongodb', 'audit', ...uses] });
   // An embedded or in-process server would be a fresh, empty database: the CLI must reach the server's own.
   if (!config.mongodb.uri)
     throw new CliError(

@@ -33,7 +33,8 @@ export const keysRotateCommand: Command = {
       for (const key of created) stdout.write(`added ${key.alg} key ${key.kid}: published now, signs from ${key.activatesAt.toISOString()}\n`);
       stdout.write(`replaced keys stay published for ${times.retireAfter} s after that (the longest token lifetime), then retire\n`);
       return 0;
-    });
+      // Rotation times depend on every configured token lifetime, clients' included.
+    }, undefined);
   },
 };
 

@@ -39,7 +39,7 @@ export const userAddCommand: Command = {
       await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
       stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
       return 0;
-    });
+    }, ['password_hashing']);
   },
 };
 
@@ -56,7 +56,7 @@ export const userPasswdCommand: Command = {
       await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
       stdout.write(`password changed for "${name}"\n`);
       return 0;
-    });
+    }, ['password_hashing']);
   },
 };
 

@@ -45,8 +45,17 @@ export function formatPath(keyPath: readonly PropertyKey[]): string {
   }, '');
 }
 
+export interface LoadOptions {
+  cwd?: string;
+  /**
+   * The top-level sections the caller uses (a CLI command): an unset ${VAR} elsewhere is left empty instead of being
+   * an error, so `user list` runs without the clients' secrets. Everything else is validated as usual.
+   */
+  only?: readonly (keyof GatehouseConfig)[];
+}
+
 /** Loads and validates the config; throws ConfigError listing every problem as `file:line: key.path: message`. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<LoadedConfig> {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process.cwd(), only }: LoadOptions = {}): Readonly<LoadedConfig> {
   const file = configFilePath(env, cwd);
   const relative = path.relative(cwd, file);
   const shown = relative && !relative.startsWith('..') ? relative : file;
@@ -73,10 +82,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const problems: string[] = [];
   const where = (keyPath: KeyPath) => `${shown}:${lineOf(doc, lineCounter, keyPath)}`;
   const resolved = resolveEnvRefs(raw, env);
-  for (const { path: at, name } of resolved.unset)
+  const unused = (ref: { path: KeyPath }) => only !== undefined && !only.includes(ref.path[0] as keyof GatehouseConfig);
+  for (const { path: at, name } of resolved.unset.filter((ref) => !unused(ref)))
     problems.push(`${where(at)}: ${formatPath(at)}: environment variable ${name} is not set (expected it to be set, or a default as \${${name}:-value})`);
+  // A section the caller does not use and cannot resolve falls back to its defaults, as if it were not in the file.
+  const dropped = new Set(resolved.unset.filter(unused).flatMap((ref) => withDependents(String(ref.path[0]))));
 
-  const input = applyEnvOverrides(resolved.value as Record<string, unknown>, env, problems);
+  const input = applyEnvOverrides(withoutKeys(resolved.value as Record<string, unknown>, dropped), env, problems);
   const result = configSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     // A field whose ${VAR} is unset already has its problem; the empty stand-in would only add noise.
@@ -93,6 +105,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (new URL(issuer).pathname.replace(/\/$/, '') !== mount)
     throw new ConfigError([`${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path "${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`]);
   return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env) });
+}
+
+/** Sections that name entries of another: dropping the one on the left must drop those on the right too. */
+const DEPENDENT_SECTIONS: Record<string, string[]> = { clients: ['resources', 'default_resource'], resources: ['default_resource'] };
+
+function withDependents(section: string): string[] {
+  return [section, ...(DEPENDENT_SECTIONS[section] ?? [])];
+}
+
+function withoutKeys(input: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !keys.has(key)));
 }
 
 function applyEnvOverrides(input: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]) {

@@ -93,4 +93,23 @@ describe('gatehouse user', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no database configured: set MONGODB_URI/);
   });
+
+  it('needs only the settings it uses: an unset client secret stops config check, not user list or user add', async () => {
+    const yaml = [
+      `mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384`,
+      'clients:\n  - client_id: web-app\n    client_secret: ${WEB_APP_CLIENT_SECRET}\n    redirect_uris: [https://app.example.com/cb]',
+      'resources:\n  - indicator: https://api.example.com\n    clients: [web-app]\n    scopes: { read: Read }',
+      'default_resource: https://api.example.com',
+    ].join('\n');
+    const withSecretUnset = { MONGODB_URI: storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`${yaml}\n`) };
+    const check = await runProcess('dist/cli/index.js', ['config', 'check'], withSecretUnset);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/clients\[0\]\.client_secret: environment variable WEB_APP_CLIENT_SECRET is not set/);
+    const listed = await runProcess('dist/cli/index.js', ['user', 'list'], withSecretUnset);
+    expect([listed.code, listed.stderr]).toEqual([0, '']);
+    expect(listed.stdout).toMatch(/^Grace\t/);
+    const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password\n');
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect((await accounts().findOne({ usernameKey: 'judy' }))!.passwordHash).toMatch(/^\$scrypt\$N=16384,/);
+  });
 });
