@@ -32,10 +32,12 @@ export interface AppDeps {
 export function createApp({ config, provider, db, logger, render, cookieKeys, pages, metrics }: AppDeps): Koa {
   const app = new Koa();
   app.keys = cookieKeys;
-  app.proxy = config.trust_proxy;
+  // Koa takes the client IP as the Nth X-Forwarded-For entry from the right: the one our own proxies appended.
+  app.proxy = config.trust_proxy !== false;
+  app.maxIpsCount = config.trust_proxy || 0;
   app.silent = true;
 
-  app.use(requestContext(logger, config.trust_proxy));
+  app.use(requestContext(logger, config.trust_proxy !== false));
   if (metrics) app.use(metrics.middleware);
   app.use(securityHeaders({ hsts: config.production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
   app.use(errorPage(render, logger));

@@ -42,7 +42,7 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
   findings.push(
     discovery?.token_endpoint && new URL(discovery.token_endpoint).protocol === scheme
       ? { level: 'ok', what: `endpoints use ${scheme.replace(':', '')} like the issuer` }
-      : { level: 'fail', what: `endpoints are published as ${discovery?.token_endpoint} under an ${scheme} issuer`, fix: 'set trust_proxy: true and have the proxy send X-Forwarded-Proto' },
+      : { level: 'fail', what: `endpoints are published as ${discovery?.token_endpoint} under an ${scheme} issuer`, fix: 'set trust_proxy: 1 and have the proxy send X-Forwarded-Proto' },
   );
   const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
   findings.push(
@@ -58,7 +58,7 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
     const flags = cookie.toLowerCase();
     if (!/samesite=(lax|strict|none)/.test(flags)) findings.push({ level: 'fail', what: `cookie ${name} has no SameSite`, fix: 'upgrade Gatehouse; cookies must carry SameSite' });
     else if (scheme === 'https:' && !flags.includes('secure'))
-      findings.push({ level: 'fail', what: `cookie ${name} is not Secure behind an https issuer`, fix: 'set trust_proxy: true and have the proxy send X-Forwarded-Proto: https' });
+      findings.push({ level: 'fail', what: `cookie ${name} is not Secure behind an https issuer`, fix: 'set trust_proxy: 1 and have the proxy send X-Forwarded-Proto: https' });
     else findings.push({ level: 'ok', what: `cookie ${name}: ${scheme === 'https:' ? 'Secure, ' : ''}SameSite, HttpOnly=${flags.includes('httponly')}` });
   }
   return findings;

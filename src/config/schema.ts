@@ -23,6 +23,10 @@ function throttleRule(attempts: number, window: string, lockout: string) {
     .prefault({});
 }
 
+/** More proxy hops than this is a misconfiguration, not a topology. */
+const MAX_PROXY_HOPS = 16;
+const PROXY_HOPS_EXPECTED = `invalid value (expected false or the number of proxies in front of Gatehouse, 1-${MAX_PROXY_HOPS})`;
+
 const scopeName = z.string().regex(/^[a-z][a-z0-9_:.-]*$/, 'invalid scope name (expected lowercase letters, digits, _ : . -)');
 
 export const CLAIM_DESTINATIONS = ['id_token', 'userinfo', 'access_token', 'introspection'] as const;
@@ -116,9 +120,16 @@ export const configSchema = z
       .default('/')
       .describe('Path under which the OpenID Connect endpoints are mounted.'),
     trust_proxy: z
-      .boolean()
+      .union([z.literal(false), z.int().min(1, PROXY_HOPS_EXPECTED).max(MAX_PROXY_HOPS, PROXY_HOPS_EXPECTED)], {
+        error: (issue) =>
+          issue.input === true
+            ? 'true would trust the X-Forwarded-For entries a client writes itself (expected the number of proxies in front of Gatehouse, e.g. trust_proxy: 1)'
+            : PROXY_HOPS_EXPECTED,
+      })
       .default(false)
-      .describe('Trust X-Forwarded-Proto/Host/For from a reverse proxy. Turn on when TLS ends at a proxy in front of Gatehouse.'),
+      .describe(
+        'How many reverse proxies stand in front of Gatehouse (false: none). With N, X-Forwarded-Proto/Host are trusted and the client IP is the Nth X-Forwarded-For entry from the right, the one your proxies wrote: entries to its left are the client\'s own and are ignored.',
+      ),
     mongodb: z
       .strictObject({
         uri: z

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** A proxy's request id is kept only when it is plainly an id: short, and nothing a log viewer could misread. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
 export function requestContext(logger: Logger, trustProxy: boolean): Middleware {
   return async (ctx, next) => {

@@ -76,7 +76,8 @@ export function createProvider({ config, db, jwks, cookieKeys, render, policy, c
     renderError: renderError(render),
   };
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trust_proxy;
+  provider.proxy = config.trust_proxy !== false;
+  provider.maxIpsCount = config.trust_proxy || 0;
   provider.use(async (ctx, next) => {
     await next();
     // RFC 7662 lets the server add claims to an active introspection response; config says which.

@@ -22,8 +22,8 @@ export function productionProblems(config: LoadedConfig): ProductionProblem[] {
   if (!config.mongodb.uri) problems.push({ what: 'MONGODB_URI is not set', fix: 'set MONGODB_URI (or mongodb.uri) to your MongoDB replica set' });
   const issuer = new URL(config.issuer);
   if (issuer.protocol !== 'https:') problems.push({ what: `the issuer ${config.issuer} is not https`, fix: 'set ISSUER (or issuer) to the public https:// URL' });
-  if (issuer.protocol === 'https:' && !config.trust_proxy)
-    problems.push({ what: 'the issuer is https but Gatehouse listens on plain http without trust_proxy', fix: 'put it behind a TLS proxy and set trust_proxy: true' });
+  if (issuer.protocol === 'https:' && config.trust_proxy === false)
+    problems.push({ what: 'the issuer is https but Gatehouse listens on plain http without trust_proxy', fix: 'put it behind a TLS proxy and set trust_proxy to the number of proxies in front of Gatehouse (trust_proxy: 1)' });
   for (const client of config.clients) {
     const weakness = client.client_secret === undefined ? undefined : weakSecret(client.client_secret);
     if (weakness)

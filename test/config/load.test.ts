@@ -77,6 +77,14 @@ describe('loadConfig', () => {
     expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:3: mongodb\.databse: unknown key \(expected one of: uri, database\)$/)]);
   });
 
+  it('refuses trust_proxy: true, saying to count the proxies instead, and takes a hop count', () => {
+    expect(problemsOf('port: 3000\ntrust_proxy: true\n')).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:2: trust_proxy: true would trust the X-Forwarded-For entries a client writes itself \(expected the number of proxies in front of Gatehouse, e\.g\. trust_proxy: 1\)$/),
+    ]);
+    expect(problemsOf('trust_proxy: 0\n')).toEqual([expect.stringMatching(/trust_proxy: invalid value \(expected false or the number of proxies/)]);
+    expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('trust_proxy: 2\n') }).trust_proxy).toBe(2);
+  });
+
   it('reports a wrong type with the key path, what it got and what it expected', () => {
     const problems = problemsOf('port: "three thousand"\n');
     expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:1: port: wrong type string "three thousand" \(expected number\)$/)]);

@@ -8,7 +8,7 @@ let env: FlowEnv;
 let config: client.Configuration;
 
 beforeAll(async () => {
-  env = await startFlowEnv(`trust_proxy: true
+  env = await startFlowEnv(`trust_proxy: 1
 login_throttling:
   per_username: { attempts: 3, window: 15m, lockout: 10m }
   per_ip: { attempts: 5, window: 15m, lockout: 10m }
@@ -58,6 +58,17 @@ describe('login throttling', () => {
     expect(fromThatIp.status).toBe(429);
     expect(fromThatIp.html).toContain(GENERIC);
     expectCallback(await attempt('10.0.2.2', 'wes', 'wes-password-1'));
+  });
+});
+
+describe('client IP behind the proxy (trust_proxy: 1)', () => {
+  it('is the X-Forwarded-For entry the proxy appended: rotating the entries a client writes itself evades no limit', async () => {
+    // An appending proxy (nginx's $proxy_add_x_forwarded_for) passes the client's own header on and adds the peer address.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await attempt(`198.51.100.${i}, 10.0.9.1`, `spray${i}`, 'wrong')).page!.status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const audited = await env.storage.db.collection('audit').find({ type: 'login.failure', user: { $in: ['spray0', 'spray1'] } }).toArray();
+    expect(audited.map((event) => event.ip)).toEqual(['10.0.9.1', '10.0.9.1']);
   });
 });
 

@@ -10,7 +10,7 @@ let storage: TestStorage;
 let gatehouse: Gatehouse;
 beforeAll(async () => {
   storage = await startTestStorage();
-  gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: `trust_proxy: true\n${CLIENTS_YAML}`, env: { WEB_SECRET: SECRETS.web } });
+  gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: `trust_proxy: 1\n${CLIENTS_YAML}`, env: { WEB_SECRET: SECRETS.web } });
 });
 afterAll(async () => {
   await gatehouse.close();
@@ -30,6 +30,13 @@ describe('pages', () => {
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it("keep the trusted proxy's X-Request-Id only when it is well-formed and short", async () => {
+    const idFor = async (sent: string) => (await fetch(`${gatehouse.url}/healthz`, { headers: { 'x-request-id': sent } })).headers.get('x-request-id');
+    expect(await idFor('proxy-req-0123456789')).toBe('proxy-req-0123456789');
+    for (const bad of ['a'.repeat(65), 'id with spaces 0123', 'short'])
+      expect(await idFor(bad)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   it('set cookies HttpOnly and SameSite=Lax, and Secure when the request came over TLS through the trusted proxy', async () => {
@@ -72,7 +79,7 @@ describe('production', () => {
     const production = await startTestGatehouse({
       mongoUri: storage.uri,
       dbName: `${storage.dbName}_hsts`,
-      yaml: 'trust_proxy: true\n',
+      yaml: 'trust_proxy: 1\n',
       env: { NODE_ENV: 'production', ISSUER: 'https://id.example.test', GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789' },
     });
     try {

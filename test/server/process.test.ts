@@ -46,7 +46,7 @@ clients:
     });
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('refusing'))).toEqual([
-      'refusing to start in production: the issuer is https but Gatehouse listens on plain http without trust_proxy: put it behind a TLS proxy and set trust_proxy: true',
+      'refusing to start in production: the issuer is https but Gatehouse listens on plain http without trust_proxy: put it behind a TLS proxy and set trust_proxy to the number of proxies in front of Gatehouse (trust_proxy: 1)',
     ]);
   });
 
