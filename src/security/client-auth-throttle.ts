@@ -5,8 +5,14 @@ import type { FailureThrottle } from './failure-throttle.js';
 
 const AUTHENTICATED_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
 
+/** oidc-provider's router matches paths case-insensitively and with a trailing slash: so must the throttle. */
+function routePath(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '');
+}
+
 function basicClientId(header: string): string | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+  // RFC 7235: the scheme is case-insensitive, and oidc-provider accepts `basic` as well.
+  const match = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(header);
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
@@ -26,7 +32,7 @@ function basicClientId(header: string): string | undefined {
  */
 export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics): Middleware {
   return async (ctx, next) => {
-    if (ctx.method !== 'POST' || !AUTHENTICATED_PATHS.has(ctx.path)) return next();
+    if (ctx.method !== 'POST' || !AUTHENTICATED_PATHS.has(routePath(ctx.path))) return next();
     const fromHeader = basicClientId(ctx.get('authorization'));
     // Counting per client_id *and* IP means nobody can lock a real client out from somewhere else.
     const subject = fromHeader && `${fromHeader}|${ctx.ip}`;

@@ -96,6 +96,24 @@ describe('client authentication throttling', () => {
     expect((await post(SECRETS.web, '10.1.0.2')).status).toBe(400);
   });
 
+  it('counts guesses at every path and scheme spelling oidc-provider accepts', async () => {
+    const tokenEndpoint = new URL(config.serverMetadata().token_endpoint!);
+    const post = (path: string, scheme: string) =>
+      fetch(new URL(path, tokenEndpoint), {
+        method: 'POST',
+        headers: {
+          authorization: `${scheme} ${Buffer.from('web:wrong-secret').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': '10.1.1.1',
+        },
+        body: new URLSearchParams({ token: 'not-a-token' }),
+      });
+    const statuses: number[] = [];
+    for (const [path, scheme] of [['/TOKEN/INTROSPECTION', 'basic'], ['/token/', 'BASIC'], ['/Token/Revocation/', 'Basic'], ['/token', 'basic']])
+      statuses.push((await post(path!, scheme!)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
   it('counts parallel guesses: a burst cannot get more attempts than allowed', async () => {
     const logins = await Promise.all(Array.from({ length: 8 }, () => attempt('10.3.0.1', 'wes', 'wrong')));
     const statuses = logins.map((outcome) => outcome.page!.status).sort();
