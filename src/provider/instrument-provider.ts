@@ -33,8 +33,11 @@ export function instrumentProvider(provider: Provider, { logger, metrics, audit,
     await next();
     // oidc-provider answers every internal failure with 500; an unreachable database is a 503 (retry later).
     if (ctx.state.databaseUnavailable && ctx.status === 500) ctx.status = 503;
-    if (ctx.oidc?.route === 'revocation' && ctx.status === 200)
+    if (ctx.oidc?.route === 'revocation' && ctx.status === 200) {
+      // RFC 7009 lets the body be anything the client ignores; oidc-client-ts refuses a sign-out answered text/plain.
+      if (!ctx.body) ctx.body = {};
       void audit.record({ type: 'token.revoked', client: ctx.oidc.client?.clientId, requestId: ctx.state.requestId });
+    }
   });
   return provider;
 }

@@ -27,13 +27,18 @@ export function productionProblems(config: LoadedConfig): ProductionProblem[] {
   for (const client of config.clients) {
     const weakness = client.client_secret === undefined ? undefined : weakSecret(client.client_secret);
     if (weakness)
-      problems.push({ what: `client "${client.client_id}": client_secret ${weakness}`, fix: 'generate one with `openssl rand -base64 48` and pass it through ${ENV}' });
+      problems.push({ what: `client "${client.client_id}": client_secret ${weakness}`, fix: 'generate one with `openssl rand -hex 32` (URL-safe, see the README) and pass it through ${ENV}' });
   }
+  if (config.metrics.enabled && config.metrics.port === undefined && !config.metrics.bearer_token)
+    problems.push({
+      what: '/metrics is served on the public port without a bearer token',
+      fix: 'set metrics.bearer_token: ${METRICS_TOKEN} (and METRICS_TOKEN), or metrics.port for a port only your network reaches',
+    });
   const kek = config.key_encryption_key;
-  if (!kek) problems.push({ what: 'GATEHOUSE_KEY_ENCRYPTION_KEY is not set', fix: 'set it to a random secret (`openssl rand -base64 48`) so signing keys are encrypted at rest' });
+  if (!kek) problems.push({ what: 'GATEHOUSE_KEY_ENCRYPTION_KEY is not set', fix: 'set it to a random secret (`openssl rand -hex 32`) so signing keys are encrypted at rest' });
   else {
     const weakness = weakSecret(kek);
-    if (weakness) problems.push({ what: `GATEHOUSE_KEY_ENCRYPTION_KEY ${weakness}`, fix: 'use `openssl rand -base64 48`' });
+    if (weakness) problems.push({ what: `GATEHOUSE_KEY_ENCRYPTION_KEY ${weakness}`, fix: 'use `openssl rand -hex 32`' });
   }
   return problems;
 }

@@ -99,7 +99,7 @@ describe('/demo (development only)', () => {
   });
 
   it('makes production refuse to start on a database that still has the demo user and client', async () => {
-    await expect(startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'trust_proxy: 1\n', env: PRODUCTION })).rejects.toMatchObject({
+    await expect(startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n', env: PRODUCTION })).rejects.toMatchObject({
       name: 'StartupRefused',
       reasons: [
         expect.stringMatching(/^refusing to start in production: the demo user "demo" exists/),
@@ -112,7 +112,7 @@ describe('/demo (development only)', () => {
     const production = await startTestGatehouse({
       mongoUri: storage.uri,
       dbName: `${storage.dbName}_prod`,
-      yaml: 'trust_proxy: 1\n',
+      yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n',
       env: PRODUCTION,
     });
     try {

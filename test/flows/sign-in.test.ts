@@ -13,6 +13,7 @@ import {
   signIn,
   startFlowEnv,
   LOGGED_OUT,
+  SECRETS,
   type FlowEnv,
 } from '../helpers/oidc-flow.js';
 
@@ -77,7 +78,13 @@ describe('sign-in with a confidential web client', () => {
     expect(introspected).toMatchObject({ active: true, sub, client_id: 'web', token_type: 'Bearer' });
     expect(String(introspected.scope).split(' ')).toEqual(expect.arrayContaining(['openid', 'email']));
 
-    await client.tokenRevocation(config, second.access_token);
+    // Revocation answers JSON (RFC 7009 allows any body), which SPA libraries such as oidc-client-ts require.
+    const revoked = await fetch(config.serverMetadata().revocation_endpoint!, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: second.access_token }),
+    });
+    expect([revoked.status, revoked.headers.get('content-type'), await revoked.text()]).toEqual([200, 'application/json; charset=utf-8', '{}']);
     expect((await client.tokenIntrospection(config, second.access_token)).active).toBe(false);
 
     // RP-initiated logout with id_token_hint: a confirmation page, then back to the registered URI.

@@ -79,7 +79,7 @@ describe('production', () => {
     const production = await startTestGatehouse({
       mongoUri: storage.uri,
       dbName: `${storage.dbName}_hsts`,
-      yaml: 'trust_proxy: 1\n',
+      yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n',
       env: { NODE_ENV: 'production', ISSUER: 'https://id.example.test', GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789' },
     });
     try {

@@ -31,13 +31,14 @@ clients:
       'refusing to start in production: the issuer http://localhost:3000 is not https: set ISSUER (or issuer) to the public https:// URL',
       expect.stringMatching(/^refusing to start in production: client "web": client_secret looks like a placeholder: generate one with/),
       expect.stringMatching(/^refusing to start in production: client "short": client_secret is shorter than 32 bytes/),
+      'refusing to start in production: /metrics is served on the public port without a bearer token: set metrics.bearer_token: ${METRICS_TOKEN} (and METRICS_TOKEN), or metrics.port for a port only your network reaches',
       expect.stringMatching(/^refusing to start in production: GATEHOUSE_KEY_ENCRYPTION_KEY looks like a placeholder/),
     ]);
     expect(result.stderr).not.toContain('changeme');
   });
 
   it('refuses an https issuer without trust_proxy, since the listener is plain http', async () => {
-    const file = writeConfigFile('port: 3000\nissuer: https://id.example.com\n');
+    const file = writeConfigFile('port: 3000\nissuer: https://id.example.com\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n');
     const result = await runProcess('dist/main.js', [], {
       GATEHOUSE_CONFIG: file,
       NODE_ENV: 'production',
