@@ -182,6 +182,10 @@ export const configSchema = z
           signing_alg: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256').describe('Signing algorithm of JWT access tokens.'),
           access_token_ttl: duration.optional().describe('Access token lifetime for this API (overrides ttl.access_token).'),
           clients: z.array(z.string()).optional().describe('client_ids allowed to ask for this API; all clients when omitted.'),
+          introspection_clients: z
+            .array(z.string())
+            .default([])
+            .describe("client_ids of the API itself: they may introspect tokens issued for this API. Other callers learn only {active: false}, except the client a token was issued to."),
         }),
       )
       .default([])
@@ -262,10 +266,11 @@ export const configSchema = z
       const indicators = (Array.isArray(config.resources) ? config.resources : []).map((resource: { indicator?: unknown }) => resource?.indicator);
       if (config.default_resource !== undefined && !indicators.includes(config.default_resource))
         ctx.addIssue({ code: 'custom', path: ['default_resource'], message: `not a configured resource (expected one of: ${indicators.join(', ') || 'none configured'})` });
-      (Array.isArray(config.resources) ? config.resources : []).forEach((resource: { clients?: unknown }, index: number) => {
-        for (const [position, clientId] of (Array.isArray(resource?.clients) ? resource.clients : []).entries())
-          if (!seen.has(clientId))
-            ctx.addIssue({ code: 'custom', path: ['resources', index, 'clients', position], message: `unknown client_id "${String(clientId)}" (expected a client_id from clients)` });
+      (Array.isArray(config.resources) ? config.resources : []).forEach((resource: Record<string, unknown>, index: number) => {
+        for (const list of ['clients', 'introspection_clients'])
+          for (const [position, clientId] of (Array.isArray(resource?.[list]) ? (resource[list] as unknown[]) : []).entries())
+            if (!seen.has(clientId))
+              ctx.addIssue({ code: 'custom', path: ['resources', index, list, position], message: `unknown client_id "${String(clientId)}" (expected a client_id from clients)` });
       });
     },
     { when: () => true },

@@ -15,6 +15,7 @@ import { existingGrants, remembersOfflineAccess } from './existing-grant.js';
 import { logoutPages, renderError } from './pages.js';
 import { narrowingPolicy } from './consent-policy.js';
 import { resourceIndicators } from './resources.js';
+import { introspectionAllowed } from './introspection-policy.js';
 
 export interface ProviderDeps {
   config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix'>;
@@ -63,7 +64,7 @@ export function createProvider({ config, db, jwks, cookieKeys, render, policy, c
     expiresWithSession: async (ctx, code) => !(code.scopes.has('offline_access') || remembersOfflineAccess(ctx)),
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed(policy) as never },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(render) },

@@ -40,6 +40,7 @@ resources:
   - indicator: ${OPAQUE_API}
     scopes: { "read:orders": Read your orders }
     access_token_format: opaque
+    introspection_clients: [orders-api]
   - indicator: https://elsewhere.example.com
     scopes: { "read:orders": Read orders elsewhere }
 clients:

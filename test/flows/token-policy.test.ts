@@ -68,6 +68,7 @@ resources:
     scopes:
       read:orders: Read your orders
     access_token_format: opaque
+    introspection_clients: [api-reader]
 clients:
 ${clientYaml('web')}
 ${clientYaml('short', '    access_token_ttl: 3m\n    id_token_ttl: 2m\n    refresh_token_ttl: 90s\n')}
@@ -222,6 +223,15 @@ describe('resource servers', () => {
     expect(tokens.access_token.split('.')).toHaveLength(1);
     const api = await discover('api-reader');
     expect(await client.tokenIntrospection(api, tokens.access_token)).toMatchObject({ active: true, client_id: 'web', scope: 'read:orders', aud: 'https://opaque.example.com' });
+  });
+
+  it("tells only the token's client and the API it was issued for that a token is active", async () => {
+    const { tokens } = await tokensFor('web', { resource: 'https://opaque.example.com', scope: 'openid read:orders' });
+    // Another confidential client of the same provider learns nothing, not even the client_id.
+    expect(await client.tokenIntrospection(await discover('short'), tokens.access_token)).toEqual({ active: false });
+    expect((await client.tokenIntrospection(await discover('web'), tokens.access_token)).active).toBe(true);
+    // The API's own client may check tokens for its audience only: the user's refresh token is not one.
+    expect(await client.tokenIntrospection(await discover('api-reader'), tokens.refresh_token!)).toEqual({ active: false });
   });
 });
 
