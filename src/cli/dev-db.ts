@@ -1,6 +1,6 @@
 // `gatehouse dev-db`: runs the in-process MongoDB wire server on its own so several processes share one database.
 import { parseArgs } from 'node:util';
-import { WireServer } from '../mongo-wire/server.js';
+import { WireServer } from '@gatehouse/mongo-wire';
 import { CliError, type Command } from './command.js';
 
 export const devDbCommand: Command = {

@@ -1,6 +1,6 @@
 // Decides once, at start, which MongoDB server the driver talks to: MONGODB_URI, embedded mongod, or the wire server.
 import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
-import { WireServer } from '../mongo-wire/server.js';
+import { WireServer } from '@gatehouse/mongo-wire';
 
 export type StorageKind = 'mongodb' | 'mongodb-memory-server' | 'wire-server';
 
