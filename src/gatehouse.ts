@@ -62,7 +62,7 @@ export interface StartOptions {
 }
 
 async function openStorage(config: LoadedConfig, env: NodeJS.ProcessEnv) {
-  const storage = await selectStorageServer({ uri: config.mongodb.uri, production: env.NODE_ENV === 'production', env });
+  const storage = await selectStorageServer({ uri: config.mongodb.uri, production: env.NODE_ENV === 'production' });
   try {
     const { client, db } = await connectDatabase(storage.uri, config.mongodb.database);
     return { storage, client, db };

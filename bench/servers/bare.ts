@@ -30,7 +30,7 @@ async function signingKeys(): Promise<JWK[]> {
 
 async function storage(kind: string) {
   if (kind === 'memory') return { description: 'in-memory Map adapter (oidc-provider\'s MemoryAdapter without its 1000-entry cap)', adapter: createMapAdapter(), close: async () => {} };
-  const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false, env: process.env });
+  const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false });
   const { client, db } = await connectDatabase(server.uri, benchDatabase('bare'));
   await createModelIndexes(db);
   return {

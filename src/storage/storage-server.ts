@@ -22,22 +22,23 @@ export interface SelectOptions {
   /** The MongoDB URI from config or env, when one is set. */
   uri?: string;
   production: boolean;
-  env: NodeJS.ProcessEnv;
 }
 
-export async function selectStorageServer({ uri, production, env }: SelectOptions): Promise<StorageServer> {
+export async function selectStorageServer({ uri, production }: SelectOptions): Promise<StorageServer> {
   if (uri) return { kind: 'mongodb', uri, description: `MongoDB at ${redactUri(uri)}`, stop: async () => {} };
   if (production)
     throw new StorageSelectionError(
       'NODE_ENV=production requires a MongoDB server: set MONGODB_URI (e.g. MONGODB_URI=mongodb://db.internal:27017/?replicaSet=rs0) or mongodb.uri in the config file',
     );
-  return (await startEmbeddedMongod(env)) ?? (await startWireServer());
+  return (await startEmbeddedMongod()) ?? (await startWireServer());
 }
 
-async function startEmbeddedMongod(env: NodeJS.ProcessEnv): Promise<StorageServer | undefined> {
-  // mongodb-memory-server reads its settings from process.env; without a cap it retries a failing download
-  // for seconds on every start, so an offline machine would pay that each time before falling back.
-  if (env.MONGOMS_MAX_RETRIES === undefined) process.env.MONGOMS_MAX_RETRIES = '0';
+async function startEmbeddedMongod(): Promise<StorageServer | undefined> {
+  // mongodb-memory-server takes its download retry count only from the environment (MONGOMS_MAX_RETRIES; or a
+  // package.json "config" section), never from an option we could pass, hence this one write to process.env.
+  // Without a cap it retries a failing download for seconds on every start, so an offline machine would pay
+  // that each time before falling back. An operator's own MONGOMS_MAX_RETRIES wins.
+  process.env.MONGOMS_MAX_RETRIES ??= '0';
   try {
     // Locating (or downloading) the binary first keeps a missing mongod quiet; create() would warn loudly.
     await MongoBinary.getPath();

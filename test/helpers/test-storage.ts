@@ -14,7 +14,7 @@ export interface TestStorage {
 }
 
 export async function startTestStorage(): Promise<TestStorage> {
-  const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false, env: process.env });
+  const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false });
   const dbName = `gatehouse_test_${randomBytes(4).toString('hex')}`;
   const client = new MongoClient(server.uri, { ignoreUndefined: true, serverSelectionTimeoutMS: 5000 });
   await client.connect();
