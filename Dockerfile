@@ -2,8 +2,12 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/mongo-wire/package.json ./packages/mongo-wire/
 RUN npm ci --ignore-scripts
+# The build compiles the dev-only wire server package first (Gatehouse's sources import its types); only /app/dist reaches the runtime.
 COPY tsconfig.json ./
+COPY packages/mongo-wire/tsconfig.json ./packages/mongo-wire/
+COPY packages/mongo-wire/src ./packages/mongo-wire/src
 COPY src ./src
 RUN npm run build
 

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // `gatehouse <command>`: the operator's CLI; each command lives in its own file and uses the server's loaders.
-import { ConfigError } from '../config/errors.js';
 import { GatehouseError } from '../errors/gatehouse-error.js';
 import type { Command } from './command.js';
 import { devDbCommand } from './dev-db.js';
@@ -33,9 +32,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: Error) => {
-    // Config problems print as they are (they name their file); every other message is prefixed with the program.
-    const lines = error instanceof ConfigError ? error.lines() : error instanceof GatehouseError ? error.lines().map((line) => `gatehouse: ${line}`) : [`gatehouse: ${error.message}`];
-    for (const line of lines) process.stderr.write(`${line}\n`);
+    // Gatehouse's own errors print as their lines; anything else is unexpected and prints its message.
+    for (const line of error instanceof GatehouseError ? error.lines() : [`gatehouse: ${error.message}`]) process.stderr.write(`${line}\n`);
     process.exitCode = error instanceof GatehouseError ? error.exitCode : 1;
   },
 );

@@ -11,6 +11,7 @@ export class ConfigError extends GatehouseError {
     this.problems = problems;
   }
 
+  /** Each problem names its file and line, as editors and CI annotations expect. */
   override lines(): readonly string[] {
     return this.problems;
   }

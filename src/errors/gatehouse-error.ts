@@ -14,9 +14,9 @@ export class GatehouseError extends Error {
     return this.status < 500;
   }
 
-  /** What an entry point prints, one line each, without a stack trace. */
+  /** What an entry point prints, without a stack trace: the message, naming the program it came from. */
   lines(): readonly string[] {
-    return [this.message];
+    return [`gatehouse: ${this.message}`];
   }
 }
 
@@ -28,6 +28,7 @@ export class StartupRefused extends GatehouseError {
     super(reasons.join('\n'));
   }
 
+  /** Each reason already says where it comes from ("refusing to start in production: …"). */
   override lines(): readonly string[] {
     return this.reasons;
   }

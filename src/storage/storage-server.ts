@@ -1,7 +1,7 @@
 // Decides once, at start, which MongoDB server the driver talks to: MONGODB_URI, embedded mongod, or the wire server.
-import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
-import { WireServer } from '../mongo-wire/server.js';
+// mongodb-memory-server and @gatehouse/mongo-wire are development dependencies, imported only when there is no URI.
 import { GatehouseError } from '../errors/gatehouse-error.js';
+import { importDevDependency } from './dev-dependencies.js';
 
 export type StorageKind = 'mongodb' | 'mongodb-memory-server' | 'wire-server';
 
@@ -25,6 +25,8 @@ export interface SelectOptions {
   production: boolean;
 }
 
+const NO_EMBEDDED_DATABASE = 'so there is no embedded database for development: set MONGODB_URI (or mongodb.uri in the config file) to a MongoDB server';
+
 export async function selectStorageServer({ uri, production }: SelectOptions): Promise<StorageServer> {
   if (uri) return { kind: 'mongodb', uri, description: `MongoDB at ${redactUri(uri)}`, stop: async () => {} };
   if (production)
@@ -35,9 +37,12 @@ export async function selectStorageServer({ uri, production }: SelectOptions): P
 }
 
 async function startEmbeddedMongod(): Promise<StorageServer | undefined> {
-  // mongodb-memory-server reads its settings only from the environment (or package.json): without a cap it retries a
-  // failing download for seconds on every start, so an offline machine would pay that each time before falling back.
+  // mongodb-memory-server takes its download retry count only from the environment (MONGOMS_MAX_RETRIES; or a
+  // package.json "config" section), never from an option we could pass, hence this one write to process.env.
+  // Without a cap it retries a failing download for seconds on every start, so an offline machine would pay
+  // that each time before falling back. An operator's own MONGOMS_MAX_RETRIES wins.
   process.env.MONGOMS_MAX_RETRIES ??= '0';
+  const { MongoBinary, MongoMemoryServer } = await importDevDependency('mongodb-memory-server', () => import('mongodb-memory-server'), NO_EMBEDDED_DATABASE);
   try {
     // Locating (or downloading) the binary first keeps a missing mongod quiet; create() would warn loudly.
     await MongoBinary.getPath();
@@ -60,6 +65,7 @@ async function startEmbeddedMongod(): Promise<StorageServer | undefined> {
 }
 
 async function startWireServer(): Promise<StorageServer> {
+  const { WireServer } = await importDevDependency('@gatehouse/mongo-wire', () => import('@gatehouse/mongo-wire'), NO_EMBEDDED_DATABASE);
   const server = await WireServer.start();
   return {
     kind: 'wire-server',

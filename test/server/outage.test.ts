@@ -1,6 +1,6 @@
 // MongoDB going away under a running Gatehouse: bounded 503s with OAuth bodies, then full recovery with nothing lost.
 import { describe, it, expect } from '@jest/globals';
-import { WireServer } from '../../src/mongo-wire/server.js';
+import { WireServer } from '@gatehouse/mongo-wire';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { MongoClient } from 'mongodb';
 import { startTestGatehouse } from '../helpers/harness.js';

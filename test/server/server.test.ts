@@ -1,6 +1,6 @@
 // A listening Gatehouse: discovery, JWKS from keys persisted in MongoDB, health and readiness, 404s.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { WireServer } from '../../src/mongo-wire/server.js';
+import { WireServer } from '@gatehouse/mongo-wire';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';

@@ -1,7 +1,7 @@
 // Test harness: a WireServer plus a real MongoClient, and raw-socket helpers for protocol tests.
 import { connect, type Socket } from 'node:net';
 import { BSON, MongoClient, type Db, type Document, type MongoClientOptions } from 'mongodb';
-import { WireServer, type WireServerOptions } from '../../src/mongo-wire/server.js';
+import { WireServer, type WireServerOptions } from '../src/index.js';
 
 export interface Harness {
   server: WireServer;

@@ -1,8 +1,7 @@
 // Protocol robustness: malformed frames close only their socket, fragmentation, many clients, restarts.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { BSON, MongoClient } from 'mongodb';
-import { WireServer } from '../../src/mongo-wire/server.js';
-import { WireStore } from '../../src/mongo-wire/store.js';
+import { WireServer, WireStore } from '../src/index.js';
 import { closedBy, opMsg, rawSocket, readReplies, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
