@@ -1,24 +1,12 @@
-// A real browser (Debian's Chromium via playwright-core) signs in through /demo at phone and desktop widths.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// A real browser (Chromium from npm via playwright-core) signs in through /demo at phone and desktop widths.
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
+import { chromiumForTests } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
-
-function findChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found) return found;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed: run `apt-get install chromium` (or set CHROMIUM_PATH); .ci/run installs it in CI');
-  }
-}
 
 let storage: TestStorage;
 let gatehouse: Gatehouse;
@@ -27,12 +15,19 @@ let browser: Browser;
 beforeAll(async () => {
   storage = await startTestStorage();
   gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'password_hashing:\n  scrypt_cost: 16384\n' });
-  browser = await chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
+  const found = await chromiumForTests();
+  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start. The rest keep it off the network.
+  browser = await chromium
+    .launch({
+      executablePath: found.executablePath,
+      env: { ...process.env, ...found.env },
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    .catch((error: Error) => {
+      throw new Error(`${found.source} did not start (set CHROMIUM_PATH to another Chromium or Chrome): ${error.message}`);
+    });
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await gatehouse?.close();
