@@ -8,6 +8,9 @@ import { chromiumForTests } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
+// An ignored folder by default, so `npm test` never changes tracked files; `npm run screenshots` sets docs/.
+const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
+
 let storage: TestStorage;
 let gatehouse: Gatehouse;
 let browser: Browser;
@@ -91,7 +94,7 @@ describe.each([
   it('demo → login → consent → back on /demo with the ID token claims; a wrong password shows the generic error; after sign-out, login leads back without consent', async () => {
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
-    const shot = (step: string) => (name === 'desktop' ? page.screenshot({ path: path.join(ROOT, 'docs', `${step}.png`) }) : undefined);
+    const shot = (step: string) => (name === 'desktop' ? page.screenshot({ path: path.join(SCREENSHOTS, `${step}.png`) }) : undefined);
 
     await page.goto(`${gatehouse.url}/demo`);
     await page.click('a:has-text("Sign in with Gatehouse")');
