@@ -83,23 +83,41 @@ export const CASES: LoadCase[] = [
         // An exhausted pool shows up as errors (invalid_grant), never as silently repeated codes.
         setupRequest: (req) => ({
           ...req,
-          body: new URLSearchParams({ grant_type: 'authorization_code', code: codes.pop() ?? 'pool-exhausted', redirect_uri: REDIRECT_URI, code_verifier: CODE_VERIFIER }).toString(),
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: codes.pop() ?? 'pool-exhausted',
+            redirect_uri: REDIRECT_URI,
+            code_verifier: CODE_VERIFIER,
+          }).toString(),
         }),
       };
       return { requests: [request] };
     },
   },
-  { name: 'refresh', title: 'Refresh-token grant (rotation, a chain per connection)', prepare: (target, connections) => refreshChains(target, connections) },
+  {
+    name: 'refresh',
+    title: 'Refresh-token grant (rotation, a chain per connection)',
+    prepare: (target, connections) => refreshChains(target, connections),
+  },
   {
     name: 'userinfo',
     title: 'Userinfo',
-    prepare: async (target) => ({ requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${await accessToken(target)}` } }] }),
+    prepare: async (target) => ({
+      requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${await accessToken(target)}` } }],
+    }),
   },
   {
     name: 'introspection',
     title: 'Token introspection',
     prepare: async (target) => ({
-      requests: [{ method: 'POST', path: '/token/introspection', headers: FORM, body: new URLSearchParams({ token: await accessToken(target) }).toString() }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/token/introspection',
+          headers: FORM,
+          body: new URLSearchParams({ token: await accessToken(target) }).toString(),
+        },
+      ],
     }),
   },
   {

@@ -9,7 +9,14 @@ export const API = 'https://api.bench.example';
 export const API_SCOPE = 'orders:read';
 /** Scopes of a sign-in: the refresh token (offline_access) needs prompt=consent, which the scripted users send. */
 export const SCOPE = 'openid profile email offline_access';
-export const USER_CLAIMS = { name: 'Bench User', given_name: 'Bench', family_name: 'User', email: 'bench@example.com', email_verified: true, locale: 'en' };
+export const USER_CLAIMS = {
+  name: 'Bench User',
+  given_name: 'Bench',
+  family_name: 'User',
+  email: 'bench@example.com',
+  email_verified: true,
+  locale: 'en',
+};
 export const USER_PASSWORD = 'bench password that is long enough';
 
 // One verifier for every pre-minted code: PKCE is still checked (hashed) on each exchange.

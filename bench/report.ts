@@ -85,13 +85,23 @@ export function renderReport(report: Report): string {
         const m = find(report.measurements, target, loadCase.name, connections);
         if (!m) continue;
         const r = target === 'gatehouse' ? ratio(m, find(report.measurements, 'bare-memory', loadCase.name, connections)) : '';
-        lines.push(`| ${loadCase.title} | ${connections} | ${TARGETS[target].label} | ${num(m.rps)} | ${num(m.p50, 1)} | ${num(m.p99, 1)} | ${m.errors} | ${r} |`);
+        lines.push(
+          `| ${loadCase.title} | ${connections} | ${TARGETS[target].label} | ${num(m.rps)} | ${num(m.p50, 1)} | ${num(m.p99, 1)} | ${m.errors} | ${r} |`,
+        );
       }
   if (targets.includes('gatehouse') && targets.includes('bare-mongo') && targets.includes('bare-memory')) {
-    lines.push('', '### Where the time goes', '', '| Case | Conns | Gatehouse / bare | Gatehouse / bare on Mongo (our layer) | bare on Mongo / bare (storage) |', '| --- | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '',
+      '### Where the time goes',
+      '',
+      '| Case | Conns | Gatehouse / bare | Gatehouse / bare on Mongo (our layer) | bare on Mongo / bare (storage) |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
     for (const loadCase of report.cases)
       for (const connections of settings.connections) {
-        const [g, b, bm] = (['gatehouse', 'bare-memory', 'bare-mongo'] as const).map((t) => find(report.measurements, t, loadCase.name, connections));
+        const [g, b, bm] = (['gatehouse', 'bare-memory', 'bare-mongo'] as const).map((t) =>
+          find(report.measurements, t, loadCase.name, connections),
+        );
         if (g) lines.push(`| ${loadCase.title} | ${connections} | ${ratio(g, b)} | ${ratio(g, bm)} | ${ratio(bm, b)} |`);
       }
   }
@@ -115,7 +125,13 @@ export function renderReport(report: Report): string {
   const below = belowThreshold(report);
   lines.push('', `## Cases below ${THRESHOLD}× bare oidc-provider`, '');
   if (below.length === 0) lines.push(`None in this run.`);
-  else lines.push(...below.map((m) => `- ${report.cases.find((c) => c.name === m.case)?.title ?? m.case}, ${m.connections} connections: ${ratio(m, find(report.measurements, 'bare-memory', m.case, m.connections))}`));
+  else
+    lines.push(
+      ...below.map(
+        (m) =>
+          `- ${report.cases.find((c) => c.name === m.case)?.title ?? m.case}, ${m.connections} connections: ${ratio(m, find(report.measurements, 'bare-memory', m.case, m.connections))}`,
+      ),
+    );
   if (existsSync(report.analysisFile)) lines.push('', readFileSync(report.analysisFile, 'utf8').trim());
   return `${lines.join('\n')}\n`;
 }

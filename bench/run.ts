@@ -11,7 +11,11 @@ import { signInThroughput } from './sign-in.js';
 import { Target, TARGETS, type TargetName } from './target.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 const { values: options } = parseArgs({
   options: {
@@ -41,8 +45,12 @@ if (!(warmupSeconds >= 0 && warmupSeconds <= 60)) fail('--warmup must be 0–60 
 if (!(durationSeconds >= 1 && durationSeconds <= 120)) fail('--duration must be 1–120 seconds');
 if (!connections.length || connections.some((c) => !Number.isInteger(c) || c < 1 || c > 500)) fail('--connections must be integers 1–500');
 if (!Number.isInteger(signInUsers) || signInUsers < 0 || signInUsers > 200) fail('--sign-in-users must be 0–200');
-const cases = list(options.cases).map((name) => CASES.find((c) => c.name === name) ?? fail(`unknown case "${name}"; cases: ${CASES.map((c) => c.name).join(', ')}`));
-const targets = list(options.targets).map((name) => (name in TARGETS ? (name as TargetName) : fail(`unknown target "${name}"; targets: ${Object.keys(TARGETS).join(', ')}`)));
+const cases = list(options.cases).map(
+  (name) => CASES.find((c) => c.name === name) ?? fail(`unknown case "${name}"; cases: ${CASES.map((c) => c.name).join(', ')}`),
+);
+const targets = list(options.targets).map((name) =>
+  name in TARGETS ? (name as TargetName) : fail(`unknown target "${name}"; targets: ${Object.keys(TARGETS).join(', ')}`),
+);
 
 const logDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-logs-'));
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -53,12 +61,19 @@ const WARMUP_POOL_PER_SECOND = 1500;
 async function measure(target: Target, loadCase: (typeof CASES)[number], conns: number): Promise<Measurement> {
   let expected = WARMUP_POOL_PER_SECOND * durationSeconds * 2;
   if (warmupSeconds > 0) {
-    const warm = await runAutocannon(target.url, conns, warmupSeconds, await loadCase.prepare(target, conns, WARMUP_POOL_PER_SECOND * warmupSeconds));
+    const warm = await runAutocannon(
+      target.url,
+      conns,
+      warmupSeconds,
+      await loadCase.prepare(target, conns, WARMUP_POOL_PER_SECOND * warmupSeconds),
+    );
     // Enough one-use fixtures for the measured run at half again the warm-up's rate.
     expected = Math.ceil(stats(warm).rps * durationSeconds * 1.5) + 500;
   }
   const result = stats(await runAutocannon(target.url, conns, durationSeconds, await loadCase.prepare(target, conns, expected)));
-  progress(`  ${loadCase.name} @${conns}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`);
+  progress(
+    `  ${loadCase.name} @${conns}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`,
+  );
   return { target: target.name, case: loadCase.name, connections: conns, ...result };
 }
 
@@ -73,7 +88,9 @@ for (const name of targets) {
     for (const loadCase of cases) for (const conns of connections) measurements.push(await measure(target, loadCase, conns));
     if (name === 'gatehouse' && signInUsers > 0) {
       signIn = await signInThroughput(target, signInUsers, warmupSeconds, durationSeconds);
-      progress(`  sign-in: ${signIn.perSecond.toFixed(2)}/s with ${signInUsers} users, ${signIn.errors} errors; KDF ${signIn.kdf.msPerVerification.toFixed(0)} ms`);
+      progress(
+        `  sign-in: ${signIn.perSecond.toFixed(2)}/s with ${signInUsers} users, ${signIn.errors} errors; KDF ${signIn.kdf.msPerVerification.toFixed(0)} ms`,
+      );
     }
     servers.push({ target: name, storage: target.storage, readyMs: target.readyMs, peakRss: await target.peakRss() });
   } finally {
@@ -81,10 +98,17 @@ for (const name of targets) {
   }
 }
 
-const autocannonVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }).version;
+const autocannonVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string })
+  .version;
 const report: Report = {
   date: new Date(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU', node: process.version, os: `${osType()} ${release()}`, autocannon: autocannonVersion },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    node: process.version,
+    os: `${osType()} ${release()}`,
+    autocannon: autocannonVersion,
+  },
   settings: { warmupSeconds, durationSeconds, connections },
   servers,
   cases,

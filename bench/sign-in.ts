@@ -67,18 +67,40 @@ async function signInLoop(url: string, usernames: string[], seconds: number, rec
 
 export async function signInThroughput(target: Target, users: number, warmupSeconds: number, seconds: number): Promise<SignInStats> {
   const usernames = await target.command<string[]>({ type: 'create-users', count: users });
-  await signInLoop(target.url, usernames, warmupSeconds, () => {}, () => {});
+  await signInLoop(
+    target.url,
+    usernames,
+    warmupSeconds,
+    () => {},
+    () => {},
+  );
   const times: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   const started = performance.now();
-  await signInLoop(target.url, usernames, seconds, (ms) => times.push(ms), (error) => {
-    errors++;
-    firstError ??= error.message;
-  });
+  await signInLoop(
+    target.url,
+    usernames,
+    seconds,
+    (ms) => times.push(ms),
+    (error) => {
+      errors++;
+      firstError ??= error.message;
+    },
+  );
   const elapsed = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
   // Measured in the server process while it is otherwise idle, at the same concurrency as the users.
   const kdf = await target.command<KdfCost>({ type: 'kdf-cost', concurrency: users });
-  return { users, seconds: elapsed, signIns: times.length, perSecond: times.length / elapsed, p50: percentile(times, 50), p99: percentile(times, 99), errors, firstError, kdf };
+  return {
+    users,
+    seconds: elapsed,
+    signIns: times.length,
+    perSecond: times.length / elapsed,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    errors,
+    firstError,
+    kdf,
+  };
 }

@@ -49,7 +49,9 @@ export class Target {
       execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
     });
     closeSync(log);
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready; see ${logFile}`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready; see ${logFile}`))),
+    );
     exited.catch(() => {});
     const listening = new Promise<Listening>((resolve) => child.once('message', (message: Listening) => resolve(message)));
     const url = `http://127.0.0.1:${port}`;

@@ -92,7 +92,8 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
 async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, storage: Storage): Promise<Gatehouse> {
   const { client, db } = storage;
   await createModelIndexes(db);
-  if (!config.key_encryption_key) logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
+  if (!config.key_encryption_key)
+    logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
   await ensureSigningKeys(db, config.key_encryption_key);
   const metrics = new Metrics();
   metrics.watchMongo(client);
@@ -107,9 +108,16 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   const cookieKeys = await loadCookieKeys(db);
   const guard = guardHooks(logger);
   const policy = createTokenPolicy(config);
-  const throttle = (collection: string, rules: { subject: ThrottleRule; source: ThrottleRule }) => new FailureThrottle(client, config.mongodb.database, collection, rules);
-  const clientAuthThrottle = throttle('client_auth_throttle', { subject: config.client_auth_throttling.per_client, source: config.client_auth_throttling.per_ip });
-  const live = await startLiveProvider({ config, db, logger, cookieKeys, render, policy, hooks, guard, accounts }, { logger, metrics, audit, clientAuthThrottle });
+  const throttle = (collection: string, rules: { subject: ThrottleRule; source: ThrottleRule }) =>
+    new FailureThrottle(client, config.mongodb.database, collection, rules);
+  const clientAuthThrottle = throttle('client_auth_throttle', {
+    subject: config.client_auth_throttling.per_client,
+    source: config.client_auth_throttling.per_ip,
+  });
+  const live = await startLiveProvider(
+    { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
+    { logger, metrics, audit, clientAuthThrottle },
+  );
 
   const interactions = createInteractionRouter({
     live: live.provider,
@@ -127,7 +135,16 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   });
   const separateMetrics = config.metrics.enabled && config.metrics.port !== undefined;
   const pages = demo ? [interactions, demo] : [interactions];
-  const app = createApp({ config, provider: live.provider, db, logger, render, cookieKeys, pages, metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined });
+  const app = createApp({
+    config,
+    provider: live.provider,
+    db,
+    logger,
+    render,
+    cookieKeys,
+    pages,
+    metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined,
+  });
   const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {
     live.stop();
     throw error;

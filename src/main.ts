@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.log_level });
   const gatehouse = await startGatehouse({ config, logger });
-  logger.info({ issuer: config.issuer, port: gatehouse.port }, `Gatehouse is serving ${config.issuer} (listening on port ${gatehouse.port})`);
+  logger.info(
+    { issuer: config.issuer, port: gatehouse.port },
+    `Gatehouse is serving ${config.issuer} (listening on port ${gatehouse.port})`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

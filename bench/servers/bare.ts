@@ -29,7 +29,12 @@ async function signingKeys(): Promise<JWK[]> {
 }
 
 async function storage(kind: string) {
-  if (kind === 'memory') return { description: 'in-memory Map adapter (oidc-provider\'s MemoryAdapter without its 1000-entry cap)', adapter: createMapAdapter(), close: async () => {} };
+  if (kind === 'memory')
+    return {
+      description: "in-memory Map adapter (oidc-provider's MemoryAdapter without its 1000-entry cap)",
+      adapter: createMapAdapter(),
+      close: async () => {},
+    };
   const server = await selectStorageServer({ uri: process.env.MONGODB_URI, production: false });
   const { client, db } = await connectDatabase(server.uri, benchDatabase('bare'));
   await createModelIndexes(db);
@@ -57,7 +62,15 @@ await serveUnderBench(async () => {
     scopes: ['openid', 'offline_access'],
     conformIdTokenClaims: false,
     // Gatehouse's default lifetimes.
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 2 * DAY, Grant: 14 * DAY, Session: 14 * DAY, Interaction: 3600 },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 2 * DAY,
+      Grant: 14 * DAY,
+      Session: 14 * DAY,
+      Interaction: 3600,
+    },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: ['code'],
     pkce: { required: () => true },

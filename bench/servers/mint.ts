@@ -28,6 +28,7 @@ export async function mintCodes(provider: Provider, accountId: string, count: nu
   const codes: string[] = [];
   // Bounded parallelism: quick, without flooding the storage with thousands of writes at once.
   const BATCH = 100;
-  for (let done = 0; done < count; done += BATCH) codes.push(...(await Promise.all(Array.from({ length: Math.min(BATCH, count - done) }, mintOne))));
+  for (let done = 0; done < count; done += BATCH)
+    codes.push(...(await Promise.all(Array.from({ length: Math.min(BATCH, count - done) }, mintOne))));
   return codes;
 }

@@ -44,7 +44,12 @@ export function createApi({ issuer, audience, opaqueAudience, clientId, clientSe
     } catch {
       return deny(ctx, 401, 'invalid_token', 'token is invalid, expired or for another API');
     }
-    if (!String(claims.scope ?? '').split(' ').includes('read:orders')) return deny(ctx, 403, 'insufficient_scope', 'read:orders is required');
+    if (
+      !String(claims.scope ?? '')
+        .split(' ')
+        .includes('read:orders')
+    )
+      return deny(ctx, 403, 'insufficient_scope', 'read:orders is required');
     ctx.body = { orders: [{ id: 1, item: 'tea' }], for: claims.sub, client: claims.client_id };
   });
   return app;
@@ -52,5 +57,11 @@ export function createApi({ issuer, audience, opaqueAudience, clientId, clientSe
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { ISSUER, API_AUDIENCE, API_OPAQUE_AUDIENCE, API_CLIENT_ID, API_CLIENT_SECRET, PORT = '4000' } = process.env;
-  createApi({ issuer: ISSUER, audience: API_AUDIENCE, opaqueAudience: API_OPAQUE_AUDIENCE, clientId: API_CLIENT_ID, clientSecret: API_CLIENT_SECRET }).listen(Number(PORT));
+  createApi({
+    issuer: ISSUER,
+    audience: API_AUDIENCE,
+    opaqueAudience: API_OPAQUE_AUDIENCE,
+    clientId: API_CLIENT_ID,
+    clientSecret: API_CLIENT_SECRET,
+  }).listen(Number(PORT));
 }

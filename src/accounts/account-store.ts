@@ -112,7 +112,10 @@ export class AccountStore {
   }
 
   /** Applies a change to an existing account; throws AccountError naming the username when there is none. */
-  async update(username: string, change: Partial<Pick<AccountDocument, 'passwordHash' | 'disabled'>> & { claims?: Record<string, unknown> }): Promise<AccountDocument> {
+  async update(
+    username: string,
+    change: Partial<Pick<AccountDocument, 'passwordHash' | 'disabled'>> & { claims?: Record<string, unknown> },
+  ): Promise<AccountDocument> {
     const set: Record<string, unknown> = { updatedAt: new Date() };
     if (change.passwordHash !== undefined) set.passwordHash = change.passwordHash;
     if (change.disabled !== undefined) set.disabled = change.disabled;

@@ -8,7 +8,10 @@ export const MAX_USERNAME_LENGTH = 256;
 export const MAX_PASSWORD_LENGTH = 1024;
 
 /** An external directory (the integrator's `authenticate` hook): an account to sign in, or undefined to fall back. */
-export type ExternalDirectory = (username: string, password: string) => Promise<{ accountId: string; claims?: Record<string, unknown> } | undefined>;
+export type ExternalDirectory = (
+  username: string,
+  password: string,
+) => Promise<{ accountId: string; claims?: Record<string, unknown> } | undefined>;
 
 export class PasswordAuthenticator {
   private decoyHash: Promise<string> | undefined;

@@ -39,7 +39,12 @@ export class AuditLog {
 
   /** The TTL index carries the retention; a changed retention replaces the index. */
   async createIndexes(retentionSeconds: number): Promise<void> {
-    const existing = (await this.collection.listIndexes().toArray().catch(() => [])).find((index) => index.name === 'at_ttl');
+    const existing = (
+      await this.collection
+        .listIndexes()
+        .toArray()
+        .catch(() => [])
+    ).find((index) => index.name === 'at_ttl');
     if (existing && existing.expireAfterSeconds !== retentionSeconds) await this.collection.dropIndex('at_ttl');
     await this.collection.createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds: retentionSeconds });
   }

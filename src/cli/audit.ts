@@ -18,7 +18,12 @@ export const auditTailCommand: Command = {
   async run(args, { env, stdout }) {
     const { values } = parseArgs({
       args,
-      options: { user: { type: 'string' }, client: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string', default: '100' } },
+      options: {
+        user: { type: 'string' },
+        client: { type: 'string' },
+        since: { type: 'string' },
+        limit: { type: 'string', default: '100' },
+      },
     });
     let since: Date | undefined;
     try {
@@ -30,7 +35,9 @@ export const auditTailCommand: Command = {
     if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit: expected a positive integer, got "${values.limit}"`, 64);
     return withDatabase(env, async ({ db }) => {
       for (const event of await new AuditLog(db).query({ user: values.user, client: values.client, since }, limit)) {
-        const who = [event.user && `user=${event.user}`, event.client && `client=${event.client}`, event.ip && `ip=${event.ip}`].filter(Boolean).join(' ');
+        const who = [event.user && `user=${event.user}`, event.client && `client=${event.client}`, event.ip && `ip=${event.ip}`]
+          .filter(Boolean)
+          .join(' ');
         const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';
         stdout.write(`${event.at.toISOString()}\t${event.type}\t${printable(who + detail)}\n`);
       }

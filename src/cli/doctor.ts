@@ -27,28 +27,50 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
     const skew = served ? Math.abs(Date.parse(served) - Date.now()) / 1000 : 0;
     findings.push(
       skew > MAX_CLOCK_SKEW_SECONDS
-        ? { level: 'warn', what: `clock: the instance is ${Math.round(skew)} s off this machine`, fix: 'run NTP (chrony/systemd-timesyncd) on every host: token times depend on it' }
+        ? {
+            level: 'warn',
+            what: `clock: the instance is ${Math.round(skew)} s off this machine`,
+            fix: 'run NTP (chrony/systemd-timesyncd) on every host: token times depend on it',
+          }
         : { level: 'ok', what: 'clock: in step with this machine' },
     );
   } catch (error) {
-    return [{ level: 'fail', what: `cannot reach ${url}: ${(error as Error).message}`, fix: 'start Gatehouse, or pass --url with the address it answers on' }];
+    return [
+      {
+        level: 'fail',
+        what: `cannot reach ${url}: ${(error as Error).message}`,
+        fix: 'start Gatehouse, or pass --url with the address it answers on',
+      },
+    ];
   }
   findings.push(
     discovery?.issuer === issuer
       ? { level: 'ok', what: `discovery issuer is ${issuer}` }
-      : { level: 'fail', what: `discovery says issuer ${discovery?.issuer}, config says ${issuer}`, fix: 'make ISSUER the public URL clients use' },
+      : {
+          level: 'fail',
+          what: `discovery says issuer ${discovery?.issuer}, config says ${issuer}`,
+          fix: 'make ISSUER the public URL clients use',
+        },
   );
   const scheme = new URL(issuer).protocol;
   findings.push(
     discovery?.token_endpoint && new URL(discovery.token_endpoint).protocol === scheme
       ? { level: 'ok', what: `endpoints use ${scheme.replace(':', '')} like the issuer` }
-      : { level: 'fail', what: `endpoints are published as ${discovery?.token_endpoint} under an ${scheme} issuer`, fix: 'set trust_proxy: 1 and have the proxy send X-Forwarded-Proto' },
+      : {
+          level: 'fail',
+          what: `endpoints are published as ${discovery?.token_endpoint} under an ${scheme} issuer`,
+          fix: 'set trust_proxy: 1 and have the proxy send X-Forwarded-Proto',
+        },
   );
   const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
   findings.push(
     ready?.status === 200
       ? { level: 'ok', what: 'database reachable from the instance (/readyz)' }
-      : { level: 'fail', what: `the instance reports its database unreachable (/readyz ${ready?.status ?? 'no answer'})`, fix: 'check MONGODB_URI and the database server; see the instance log' },
+      : {
+          level: 'fail',
+          what: `the instance reports its database unreachable (/readyz ${ready?.status ?? 'no answer'})`,
+          fix: 'check MONGODB_URI and the database server; see the instance log',
+        },
   );
   const logout = await fetch(`${url}/session/end`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
   const cookies = logout?.headers.getSetCookie() ?? [];
@@ -56,10 +78,19 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
   for (const cookie of cookies) {
     const name = cookie.split('=')[0];
     const flags = cookie.toLowerCase();
-    if (!/samesite=(lax|strict|none)/.test(flags)) findings.push({ level: 'fail', what: `cookie ${name} has no SameSite`, fix: 'upgrade Gatehouse; cookies must carry SameSite' });
+    if (!/samesite=(lax|strict|none)/.test(flags))
+      findings.push({ level: 'fail', what: `cookie ${name} has no SameSite`, fix: 'upgrade Gatehouse; cookies must carry SameSite' });
     else if (scheme === 'https:' && !flags.includes('secure'))
-      findings.push({ level: 'fail', what: `cookie ${name} is not Secure behind an https issuer`, fix: 'set trust_proxy: 1 and have the proxy send X-Forwarded-Proto: https' });
-    else findings.push({ level: 'ok', what: `cookie ${name}: ${scheme === 'https:' ? 'Secure, ' : ''}SameSite, HttpOnly=${flags.includes('httponly')}` });
+      findings.push({
+        level: 'fail',
+        what: `cookie ${name} is not Secure behind an https issuer`,
+        fix: 'set trust_proxy: 1 and have the proxy send X-Forwarded-Proto: https',
+      });
+    else
+      findings.push({
+        level: 'ok',
+        what: `cookie ${name}: ${scheme === 'https:' ? 'Secure, ' : ''}SameSite, HttpOnly=${flags.includes('httponly')}`,
+      });
   }
   return findings;
 }
@@ -70,24 +101,29 @@ export const doctorCommand: Command = {
   summary: 'check production safety and a running instance (default --url: the issuer), with a fix for each finding',
   async run(args, { env, stdout }) {
     const { values } = parseArgs({ args, options: { url: { type: 'string' } } });
-    return withDatabase(env, async ({ config, db }) => {
-      const findings: Finding[] = productionProblems(config).map(({ what, fix }) => ({ level: 'fail', what, fix }));
-      findings.push(...(await demoLeftovers(db, new AccountStore(db))).map(({ what, fix }) => ({ level: 'fail' as const, what, fix })));
-      const now = new Date();
-      for (const key of await listSigningKeys(db)) {
-        const state = keyState(key, now);
-        if (state === 'retired') continue;
-        const days = Math.floor((now.getTime() - key.createdAt.getTime()) / 86_400_000);
-        findings.push(
-          state === 'active' && days > KEY_ROTATION_DAYS
-            ? { level: 'warn', what: `${key.alg} key ${key.kid} is ${days} days old`, fix: 'run `gatehouse keys rotate`' }
-            : { level: 'ok', what: `${key.alg} key ${key.kid}: ${state}, ${days} days old` },
-        );
-      }
-      findings.push(...(await live((values.url ?? config.issuer).replace(/\/$/, ''), config.issuer)));
-      for (const finding of findings) stdout.write(`${finding.level.padEnd(4)}  ${finding.what}${finding.fix ? `\n      fix: ${finding.fix}` : ''}\n`);
-      return findings.some((finding) => finding.level === 'fail') ? 1 : 0;
-      // The production checks read the whole config.
-    }, undefined);
+    return withDatabase(
+      env,
+      async ({ config, db }) => {
+        const findings: Finding[] = productionProblems(config).map(({ what, fix }) => ({ level: 'fail', what, fix }));
+        findings.push(...(await demoLeftovers(db, new AccountStore(db))).map(({ what, fix }) => ({ level: 'fail' as const, what, fix })));
+        const now = new Date();
+        for (const key of await listSigningKeys(db)) {
+          const state = keyState(key, now);
+          if (state === 'retired') continue;
+          const days = Math.floor((now.getTime() - key.createdAt.getTime()) / 86_400_000);
+          findings.push(
+            state === 'active' && days > KEY_ROTATION_DAYS
+              ? { level: 'warn', what: `${key.alg} key ${key.kid} is ${days} days old`, fix: 'run `gatehouse keys rotate`' }
+              : { level: 'ok', what: `${key.alg} key ${key.kid}: ${state}, ${days} days old` },
+          );
+        }
+        findings.push(...(await live((values.url ?? config.issuer).replace(/\/$/, ''), config.issuer)));
+        for (const finding of findings)
+          stdout.write(`${finding.level.padEnd(4)}  ${finding.what}${finding.fix ? `\n      fix: ${finding.fix}` : ''}\n`);
+        return findings.some((finding) => finding.level === 'fail') ? 1 : 0;
+        // The production checks read the whole config.
+      },
+      undefined,
+    );
   },
 };

@@ -12,7 +12,9 @@ import { doctorCommand } from './doctor.js';
 const COMMANDS: Command[] = [...userCommands, ...keysCommands, auditTailCommand, doctorCommand, configCheckCommand, devDbCommand];
 
 function usage(): string {
-  return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join('\n');
+  return ['usage: gatehouse <command> [options]', '', 'commands:', ...COMMANDS.map((c) => `  ${c.usage.padEnd(36)} ${c.summary}`)].join(
+    '\n',
+  );
 }
 
 async function run(argv: string[]): Promise<number> {

@@ -30,16 +30,29 @@ export const userAddCommand: Command = {
   usage: 'user add <username> [--email E] [--name N]',
   summary: 'create an account; the password comes from stdin or a prompt',
   async run(args, { env, stdin, stdout }) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { email: { type: 'string' }, name: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { email: { type: 'string' }, name: { type: 'string' } },
+    });
     const name = username(positionals, this.usage);
     const password = await readPassword(stdin);
-    return withDatabase(env, async ({ config, accounts, audit }) => {
-      const claims = { ...(values.email ? { email: values.email, email_verified: false } : {}), ...(values.name ? { name: values.name } : {}) };
-      const account = await accountStep(async () => accounts.create(name, await hashPassword(password, scryptParams(config.password_hashing)), claims));
-      await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
-      stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
-      return 0;
-    }, ['password_hashing']);
+    return withDatabase(
+      env,
+      async ({ config, accounts, audit }) => {
+        const claims = {
+          ...(values.email ? { email: values.email, email_verified: false } : {}),
+          ...(values.name ? { name: values.name } : {}),
+        };
+        const account = await accountStep(async () =>
+          accounts.create(name, await hashPassword(password, scryptParams(config.password_hashing)), claims),
+        );
+        await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
+        stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
+        return 0;
+      },
+      ['password_hashing'],
+    );
   },
 };
 
@@ -49,14 +62,18 @@ export const userPasswdCommand: Command = {
   summary: "set an account's password from stdin or a prompt",
   async run(args, { env, stdin, stdout }) {
     const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
-    return withDatabase(env, async ({ config, accounts, audit }) => {
-      await accountStep(() => accounts.requireByUsername(name));
-      const password = await readPassword(stdin);
-      await accounts.update(name, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
-      await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
-      stdout.write(`password changed for "${name}"\n`);
-      return 0;
-    }, ['password_hashing']);
+    return withDatabase(
+      env,
+      async ({ config, accounts, audit }) => {
+        await accountStep(() => accounts.requireByUsername(name));
+        const password = await readPassword(stdin);
+        await accounts.update(name, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
+        await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
+        stdout.write(`password changed for "${name}"\n`);
+        return 0;
+      },
+      ['password_hashing'],
+    );
   },
 };
 
@@ -130,7 +147,9 @@ export const userListCommand: Command = {
   async run(_args, { env, stdout }) {
     return withDatabase(env, async ({ accounts }) => {
       for (const account of await accounts.list())
-        stdout.write(`${account.username}\t${account.disabled ? 'disabled' : 'active'}\t${account._id}\t${String(account.claims.email ?? '')}\n`);
+        stdout.write(
+          `${account.username}\t${account.disabled ? 'disabled' : 'active'}\t${account._id}\t${String(account.claims.email ?? '')}\n`,
+        );
       return 0;
     });
   },

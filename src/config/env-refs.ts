@@ -9,11 +9,7 @@ export interface UnsetReference {
 }
 
 /** Returns a copy of `value` with references resolved, plus every reference whose variable is unset. */
-export function resolveEnvRefs(
-  value: unknown,
-  env: NodeJS.ProcessEnv,
-  path: KeyPath = [],
-): { value: unknown; unset: UnsetReference[] } {
+export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: KeyPath = []): { value: unknown; unset: UnsetReference[] } {
   const unset: UnsetReference[] = [];
   const walk = (node: unknown, at: KeyPath): unknown => {
     if (typeof node === 'string')

@@ -84,7 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
   const resolved = resolveEnvRefs(raw, env);
   const unused = (ref: { path: KeyPath }) => only !== undefined && !only.includes(ref.path[0] as keyof GatehouseConfig);
   for (const { path: at, name } of resolved.unset.filter((ref) => !unused(ref)))
-    problems.push(`${where(at)}: ${formatPath(at)}: environment variable ${name} is not set (expected it to be set, or a default as \${${name}:-value})`);
+    problems.push(
+      `${where(at)}: ${formatPath(at)}: environment variable ${name} is not set (expected it to be set, or a default as \${${name}:-value})`,
+    );
   // A section the caller does not use and cannot resolve falls back to its defaults, as if it were not in the file.
   const dropped = new Set(resolved.unset.filter(unused).flatMap((ref) => withDependents(String(ref.path[0]))));
 
@@ -103,7 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
   const issuer = (config.issuer ?? `http://localhost:${config.port}${mount}`).replace(/\/$/, '');
   // Discovery is served under the mount path, and RPs require it to sit under the issuer exactly.
   if (new URL(issuer).pathname.replace(/\/$/, '') !== mount)
-    throw new ConfigError([`${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path "${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`]);
+    throw new ConfigError([
+      `${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path "${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`,
+    ]);
   return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env) });
 }
 

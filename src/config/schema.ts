@@ -51,14 +51,13 @@ const clientSchema = z
       .array(redirectUri)
       .default([])
       .describe('Exact redirect URIs the client may use (RFC 7591); required with authorization_code.'),
-    post_logout_redirect_uris: z
-      .array(redirectUri)
-      .default([])
-      .describe('Where end_session may send the user back to after logout.'),
+    post_logout_redirect_uris: z.array(redirectUri).default([]).describe('Where end_session may send the user back to after logout.'),
     grant_types: z
       .array(z.enum(GRANT_TYPES))
       .default(['authorization_code'])
-      .describe('Grants the client may use: authorization_code and optionally refresh_token; [] for an introspection-only resource server.'),
+      .describe(
+        'Grants the client may use: authorization_code and optionally refresh_token; [] for an introspection-only resource server.',
+      ),
     response_types: z
       .array(z.literal('code', { error: 'unsupported response type (expected "code"; implicit and hybrid flows are disabled)' }))
       .default(['code'])
@@ -72,11 +71,11 @@ const clientSchema = z
       .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'invalid scope (expected space-separated scope names)')
       .default('openid profile email offline_access')
       .describe('Space-separated scopes the client may request; others are dropped from requests.'),
-    jwks_uri: httpUrl.optional().describe('URL of the client\'s public keys, for private_key_jwt.'),
+    jwks_uri: httpUrl.optional().describe("URL of the client's public keys, for private_key_jwt."),
     jwks: z
       .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
       .optional()
-      .describe('The client\'s public keys inline, for private_key_jwt.'),
+      .describe("The client's public keys inline, for private_key_jwt."),
     first_party: z.boolean().default(false).describe('A client you operate yourself: the consent page is skipped.'),
     access_token_ttl: duration.optional().describe('Access token lifetime for this client (overrides resource and global ttl).'),
     id_token_ttl: duration.optional().describe('ID token lifetime for this client (overrides ttl.id_token).'),
@@ -84,7 +83,9 @@ const clientSchema = z
     require_pkce: z
       .boolean()
       .default(true)
-      .describe('PKCE S256 is required for every client. Set false only for a legacy confidential client or the OpenID certification suite (Basic profile).'),
+      .describe(
+        'PKCE S256 is required for every client. Set false only for a legacy confidential client or the OpenID certification suite (Basic profile).',
+      ),
   })
   // Runs even when a field failed, so every problem of an entry is reported at once; values may be raw input here.
   .superRefine(checkClient, { when: () => true });
@@ -97,7 +98,8 @@ function checkClient(client: Record<string, unknown>, ctx: z.RefinementCtx): voi
     problem('client_secret', 'a public client (token_endpoint_auth_method: none) must not have a secret (expected no client_secret)');
   if (method.startsWith('client_secret_') && client.client_secret === undefined)
     problem('client_secret', `required for ${method} (expected a secret, e.g. "\${WEB_CLIENT_SECRET}")`);
-  if (method === 'private_key_jwt' && !client.jwks && !client.jwks_uri) problem('jwks_uri', 'required for private_key_jwt (expected jwks_uri or jwks)');
+  if (method === 'private_key_jwt' && !client.jwks && !client.jwks_uri)
+    problem('jwks_uri', 'required for private_key_jwt (expected jwks_uri or jwks)');
   if (method === 'none' && client.require_pkce === false) problem('require_pkce', 'a public client cannot opt out of PKCE (expected true)');
   const usesCode = !Array.isArray(client.grant_types) || grants.includes('authorization_code');
   if (usesCode && !(Array.isArray(client.redirect_uris) && client.redirect_uris.length > 0))
@@ -111,7 +113,9 @@ export const configSchema = z
     issuer: httpUrl
       .refine((value) => !/[?#]/.test(value), 'the issuer must not have a query or fragment (expected e.g. https://id.example.com)')
       .optional()
-      .describe('Public URL of this provider (the "iss" of every token). Env ISSUER overrides. Default: http://localhost:<port><mount_path>.'),
+      .describe(
+        'Public URL of this provider (the "iss" of every token). Env ISSUER overrides. Default: http://localhost:<port><mount_path>.',
+      ),
     port: z.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on. Env PORT overrides.'),
     host: z.string().min(1).default('0.0.0.0').describe('Interface to listen on.'),
     mount_path: z
@@ -128,7 +132,7 @@ export const configSchema = z
       })
       .default(false)
       .describe(
-        'How many reverse proxies stand in front of Gatehouse (false: none). With N, X-Forwarded-Proto/Host are trusted and the client IP is the Nth X-Forwarded-For entry from the right, the one your proxies wrote: entries to its left are the client\'s own and are ignored.',
+        "How many reverse proxies stand in front of Gatehouse (false: none). With N, X-Forwarded-Proto/Host are trusted and the client IP is the Nth X-Forwarded-For entry from the right, the one your proxies wrote: entries to its left are the client's own and are ignored.",
       ),
     mongodb: z
       .strictObject({
@@ -137,7 +141,11 @@ export const configSchema = z
           .regex(/^mongodb(\+srv)?:\/\//, 'invalid MongoDB URI (expected mongodb://… or mongodb+srv://…)')
           .optional()
           .describe('MongoDB connection string. Env MONGODB_URI overrides. Unset in development: an embedded server is used.'),
-        database: z.string().regex(/^[A-Za-z0-9_-]+$/).default('gatehouse').describe('Database name.'),
+        database: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/)
+          .default('gatehouse')
+          .describe('Database name.'),
       })
       .prefault({})
       .describe('Where everything is stored.'),
@@ -147,7 +155,10 @@ export const configSchema = z
         scopeName,
         z.strictObject({
           description: z.string().min(1).describe('What the consent page tells the user this scope shares.'),
-          claims: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name')).min(1).describe('Account fields released for this scope.'),
+          claims: z
+            .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name'))
+            .min(1)
+            .describe('Account fields released for this scope.'),
         }),
       )
       .default({})
@@ -157,46 +168,72 @@ export const configSchema = z
         access_token: duration.prefault('10m').describe('Access tokens, unless a client or resource server says otherwise.'),
         authorization_code: duration.prefault('1m').describe('Authorization codes (single use).'),
         id_token: duration.prefault('1h').describe('ID tokens.'),
-        refresh_token: duration.prefault('14d').describe('Absolute refresh token lifetime, counted from the first issue; rotation never extends it.'),
-        refresh_token_idle: duration.prefault('2d').describe('A refresh token unused this long expires (sliding window, capped by refresh_token).'),
+        refresh_token: duration
+          .prefault('14d')
+          .describe('Absolute refresh token lifetime, counted from the first issue; rotation never extends it.'),
+        refresh_token_idle: duration
+          .prefault('2d')
+          .describe('A refresh token unused this long expires (sliding window, capped by refresh_token).'),
         grant: duration.prefault('14d').describe('Grants (remembered consent) and so the longest any token chain can live.'),
         session: duration.prefault('14d').describe('Browser sign-in sessions.'),
         interaction: duration.prefault('1h').describe('How long a login or consent page stays valid.'),
         pushed_authorization_request: duration.prefault('1m').describe('Pushed authorization requests (PAR, RFC 9126).'),
       })
       .prefault({})
-      .describe('Lifetimes as durations ("90s", "10m", "12h", "14d", "2w"). Precedence for tokens: hooks.ttl, then the client, then the resource server, then these.'),
+      .describe(
+        'Lifetimes as durations ("90s", "10m", "12h", "14d", "2w"). Precedence for tokens: hooks.ttl, then the client, then the resource server, then these.',
+      ),
     claims: z
       .record(
         z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name'),
         z.array(z.enum(CLAIM_DESTINATIONS)).describe('Where the claim is released.'),
       )
       .default({})
-      .describe('Where each claim goes: id_token, userinfo, access_token, introspection. A claim not listed goes to id_token and userinfo. Claims are released only for granted scopes.'),
+      .describe(
+        'Where each claim goes: id_token, userinfo, access_token, introspection. A claim not listed goes to id_token and userinfo. Claims are released only for granted scopes.',
+      ),
     resources: z
       .array(
         z.strictObject({
-          indicator: z.url({ protocol: /^https$/, error: 'invalid resource indicator (expected an absolute https:// URL, RFC 8707)' }).describe('The API\'s resource indicator (RFC 8707): the audience of its tokens.'),
-          scopes: z.record(scopeName, z.string().min(1)).default({}).describe('The API\'s scopes and what the consent page says of each.'),
-          access_token_format: z.enum(['jwt', 'opaque']).default('jwt').describe('jwt (RFC 9068, verifiable with the JWKS) or opaque (checked by introspection).'),
+          indicator: z
+            .url({ protocol: /^https$/, error: 'invalid resource indicator (expected an absolute https:// URL, RFC 8707)' })
+            .describe("The API's resource indicator (RFC 8707): the audience of its tokens."),
+          scopes: z.record(scopeName, z.string().min(1)).default({}).describe("The API's scopes and what the consent page says of each."),
+          access_token_format: z
+            .enum(['jwt', 'opaque'])
+            .default('jwt')
+            .describe('jwt (RFC 9068, verifiable with the JWKS) or opaque (checked by introspection).'),
           signing_alg: z.enum(['ES256', 'EdDSA', 'RS256']).default('ES256').describe('Signing algorithm of JWT access tokens.'),
           access_token_ttl: duration.optional().describe('Access token lifetime for this API (overrides ttl.access_token).'),
           clients: z.array(z.string()).optional().describe('client_ids allowed to ask for this API; all clients when omitted.'),
           introspection_clients: z
             .array(z.string())
             .default([])
-            .describe("client_ids of the API itself: they may introspect tokens issued for this API. Other callers learn only {active: false}, except the client a token was issued to."),
+            .describe(
+              'client_ids of the API itself: they may introspect tokens issued for this API. Other callers learn only {active: false}, except the client a token was issued to.',
+            ),
         }),
       )
       .default([])
       .describe('Resource servers (APIs) clients may request access tokens for with the resource parameter.'),
-    default_resource: z.string().optional().describe('Indicator of the resource used when a client allowed to use it sends no resource parameter.'),
-    hooks: z.string().min(1).optional().describe('Path (from the working directory) of an ES module exporting integrator hooks: ttl, claims, accessTokenClaims, authenticate.'),
+    default_resource: z
+      .string()
+      .optional()
+      .describe('Indicator of the resource used when a client allowed to use it sends no resource parameter.'),
+    hooks: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Path (from the working directory) of an ES module exporting integrator hooks: ttl, claims, accessTokenClaims, authenticate.',
+      ),
     keys: z
       .strictObject({
         activation_delay: duration
           .prefault('1h')
-          .describe('After `gatehouse keys rotate`, how long a new key is published before it signs: longer than relying parties cache the JWKS.'),
+          .describe(
+            'After `gatehouse keys rotate`, how long a new key is published before it signs: longer than relying parties cache the JWKS.',
+          ),
         reload_interval: duration.prefault('30s').describe('How often running instances look for rotated keys.'),
       })
       .prefault({})
@@ -204,19 +241,43 @@ export const configSchema = z
     metrics: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics.'),
-        bearer_token: z.string().min(16).optional().describe('When set, /metrics requires "Authorization: Bearer <token>"; write "${METRICS_TOKEN}".'),
-        port: z.number().int().min(1).max(65535).optional().describe('Serve /metrics on this separate port (e.g. only reachable inside your network) instead of the main one.'),
+        bearer_token: z
+          .string()
+          .min(16)
+          .optional()
+          .describe('When set, /metrics requires "Authorization: Bearer <token>"; write "${METRICS_TOKEN}".'),
+        port: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .optional()
+          .describe('Serve /metrics on this separate port (e.g. only reachable inside your network) instead of the main one.'),
       })
       .prefault({})
       .describe('Prometheus metrics (prom-client).'),
     audit: z
-      .strictObject({ retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).') })
+      .strictObject({
+        retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).'),
+      })
       .prefault({})
       .describe('The audit trail of sign-ins, consents, revocations, user and key changes.'),
     limits: z
       .strictObject({
-        max_header_bytes: z.number().int().min(4096).max(65536).default(16384).describe('Largest request head (request line with query string, and headers); larger gets 431.'),
-        max_url_bytes: z.number().int().min(1024).max(65536).default(8192).describe('Longest request URL (path and query); longer gets 414.'),
+        max_header_bytes: z
+          .number()
+          .int()
+          .min(4096)
+          .max(65536)
+          .default(16384)
+          .describe('Largest request head (request line with query string, and headers); larger gets 431.'),
+        max_url_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(65536)
+          .default(8192)
+          .describe('Longest request URL (path and query); longer gets 414.'),
         max_form_bytes: z.number().int().min(1024).default(16384).describe('Largest form body on the login and consent pages.'),
         request_timeout: duration.prefault('30s').describe('A request still arriving after this is cut off (slow clients).'),
       })
@@ -231,7 +292,9 @@ export const configSchema = z
       .describe('Brute-force protection for the login form, counted in MongoDB so every instance shares the counters.'),
     client_auth_throttling: z
       .strictObject({
-        per_client: throttleRule(10, '5m', '5m').describe('Failed client authentications allowed per client_id before a temporary lockout.'),
+        per_client: throttleRule(10, '5m', '5m').describe(
+          'Failed client authentications allowed per client_id before a temporary lockout.',
+        ),
         per_ip: throttleRule(50, '5m', '5m').describe('Failed client authentications allowed per IP before a temporary lockout.'),
       })
       .prefault({})
@@ -244,7 +307,9 @@ export const configSchema = z
           .min(16384)
           .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (expected e.g. 131072)')
           .default(131072)
-          .describe('scrypt N (CPU/memory cost). 131072 = 2^17 is OWASP\'s minimum with block size 8. Raising it rehashes passwords at their next login.'),
+          .describe(
+            "scrypt N (CPU/memory cost). 131072 = 2^17 is OWASP's minimum with block size 8. Raising it rehashes passwords at their next login.",
+          ),
         scrypt_block_size: z.number().int().min(8).max(32).default(8).describe('scrypt r.'),
         scrypt_parallelization: z.number().int().min(1).max(16).default(1).describe('scrypt p.'),
       })
@@ -253,24 +318,40 @@ export const configSchema = z
     demo: z
       .boolean()
       .default(true)
-      .describe('Development only (ignored when NODE_ENV=production): on an empty database, create a demo user and client and serve /demo.'),
+      .describe(
+        'Development only (ignored when NODE_ENV=production): on an empty database, create a demo user and client and serve /demo.',
+      ),
   })
   .superRefine(
     (config, ctx) => {
       const seen = new Set<unknown>();
       (Array.isArray(config.clients) ? config.clients : []).forEach((client: { client_id?: unknown }, index: number) => {
         if (seen.has(client?.client_id))
-          ctx.addIssue({ code: 'custom', path: ['clients', index, 'client_id'], message: `duplicate client_id "${String(client.client_id)}" (expected each client_id once)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clients', index, 'client_id'],
+            message: `duplicate client_id "${String(client.client_id)}" (expected each client_id once)`,
+          });
         seen.add(client?.client_id);
       });
-      const indicators = (Array.isArray(config.resources) ? config.resources : []).map((resource: { indicator?: unknown }) => resource?.indicator);
+      const indicators = (Array.isArray(config.resources) ? config.resources : []).map(
+        (resource: { indicator?: unknown }) => resource?.indicator,
+      );
       if (config.default_resource !== undefined && !indicators.includes(config.default_resource))
-        ctx.addIssue({ code: 'custom', path: ['default_resource'], message: `not a configured resource (expected one of: ${indicators.join(', ') || 'none configured'})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default_resource'],
+          message: `not a configured resource (expected one of: ${indicators.join(', ') || 'none configured'})`,
+        });
       (Array.isArray(config.resources) ? config.resources : []).forEach((resource: Record<string, unknown>, index: number) => {
         for (const list of ['clients', 'introspection_clients'])
           for (const [position, clientId] of (Array.isArray(resource?.[list]) ? (resource[list] as unknown[]) : []).entries())
             if (!seen.has(clientId))
-              ctx.addIssue({ code: 'custom', path: ['resources', index, list, position], message: `unknown client_id "${String(clientId)}" (expected a client_id from clients)` });
+              ctx.addIssue({
+                code: 'custom',
+                path: ['resources', index, list, position],
+                message: `unknown client_id "${String(clientId)}" (expected a client_id from clients)`,
+              });
       });
     },
     { when: () => true },

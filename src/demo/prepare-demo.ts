@@ -27,6 +27,8 @@ export async function prepareDemo({ config, db, accounts, passwordParams, render
   }
   if (!config.demo) return undefined;
   if (await seedDemo(db, accounts, config.issuer, passwordParams))
-    logger.info(`created a demo user and client: open ${demoHome(config.issuer)} and sign in as "${DEMO_USERNAME}" with password "${DEMO_PASSWORD}"`);
+    logger.info(
+      `created a demo user and client: open ${demoHome(config.issuer)} and sign in as "${DEMO_USERNAME}" with password "${DEMO_PASSWORD}"`,
+    );
   return createDemoRouter(config.issuer, render);
 }

@@ -69,7 +69,11 @@ export function createDemoRouter(issuer: string, render: Render): Router {
 
   router.get('/start', async (ctx) => {
     const state = session(ctx);
-    const pending = { verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
+    const pending = {
+      verifier: oauth.generateRandomCodeVerifier(),
+      state: oauth.generateRandomState(),
+      nonce: oauth.generateRandomNonce(),
+    };
     state.pending = pending;
     const url = new URL((await as()).authorization_endpoint!);
     url.search = new URLSearchParams({
@@ -96,8 +100,20 @@ export function createDemoRouter(issuer: string, render: Render): Router {
     try {
       const server = await as();
       const params = oauth.validateAuthResponse(server, client, new URL(ctx.href), pending.state);
-      const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), params, demoRedirectUri(issuer), pending.verifier, http);
-      await remember(state, server, await oauth.processAuthorizationCodeResponse(server, client, response, { expectedNonce: pending.nonce, requireIdToken: true }));
+      const response = await oauth.authorizationCodeGrantRequest(
+        server,
+        client,
+        oauth.None(),
+        params,
+        demoRedirectUri(issuer),
+        pending.verifier,
+        http,
+      );
+      await remember(
+        state,
+        server,
+        await oauth.processAuthorizationCodeResponse(server, client, response, { expectedNonce: pending.nonce, requireIdToken: true }),
+      );
       ctx.cookies.set(RETURNING, '1', { httpOnly: true, sameSite: 'lax', path: '/demo', maxAge: YEAR_MS });
     } catch (error) {
       state.message = `Sign-in failed: ${(error as Error).message}`;
@@ -125,7 +141,11 @@ export function createDemoRouter(issuer: string, render: Render): Router {
     const idToken = sessions.get(id)?.tokens?.id_token;
     sessions.delete(id);
     const url = new URL((await as()).end_session_endpoint!);
-    url.search = new URLSearchParams({ client_id: DEMO_CLIENT_ID, post_logout_redirect_uri: demoHome(issuer), ...(idToken ? { id_token_hint: idToken } : {}) }).toString();
+    url.search = new URLSearchParams({
+      client_id: DEMO_CLIENT_ID,
+      post_logout_redirect_uri: demoHome(issuer),
+      ...(idToken ? { id_token_hint: idToken } : {}),
+    }).toString();
     ctx.status = 303;
     ctx.redirect(url.href);
   });

@@ -24,7 +24,10 @@ export async function demoLeftovers(db: Db, accounts: AccountStore): Promise<Pro
   if (await accounts.findByUsername(DEMO_USERNAME))
     found.push({ what: `the demo user "${DEMO_USERNAME}" exists`, fix: 'remove it: db.accounts.deleteOne({usernameKey: "demo"})' });
   if (await db.collection<StoredModel>(modelCollectionName('Client')).findOne({ _id: DEMO_CLIENT_ID }))
-    found.push({ what: `the demo client "${DEMO_CLIENT_ID}" exists`, fix: `remove it: db.oidc_Client.deleteOne({_id: "${DEMO_CLIENT_ID}"})` });
+    found.push({
+      what: `the demo client "${DEMO_CLIENT_ID}" exists`,
+      fix: `remove it: db.oidc_Client.deleteOne({_id: "${DEMO_CLIENT_ID}"})`,
+    });
   return found;
 }
 
@@ -33,7 +36,14 @@ export async function seedDemo(db: Db, accounts: AccountStore, issuer: string, p
   let created = false;
   if ((await accounts.count()) === 0) {
     const hash = await hashPassword(DEMO_PASSWORD, params);
-    const claims = { name: 'Demo User', given_name: 'Demo', family_name: 'User', email: 'demo@example.com', email_verified: true, locale: 'en' };
+    const claims = {
+      name: 'Demo User',
+      given_name: 'Demo',
+      family_name: 'User',
+      email: 'demo@example.com',
+      email_verified: true,
+      locale: 'en',
+    };
     // Two instances starting together on an empty database race here; the unique username lets one win.
     created = await accounts.create(DEMO_USERNAME, hash, claims).then(
       () => true,

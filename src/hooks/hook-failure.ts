@@ -10,7 +10,10 @@ export class HookFailure extends GatehouseError {
 export type HookGuard = <T>(hook: string, run: () => T, accept: (value: unknown) => value is T) => T;
 
 /** Runs hooks; the log names the hook and its error message, never the arguments it was given (tokens, passwords). */
-export function guardHooks(logger: Logger): { sync: HookGuard; async: <T>(hook: string, run: () => Promise<T> | T, accept: (value: unknown) => value is T) => Promise<T> } {
+export function guardHooks(logger: Logger): {
+  sync: HookGuard;
+  async: <T>(hook: string, run: () => Promise<T> | T, accept: (value: unknown) => value is T) => Promise<T>;
+} {
   const fail = (hook: string, reason: string): never => {
     logger.error({ hook, reason }, `hook ${hook} failed`);
     throw new HookFailure(`hook ${hook} failed`);

@@ -57,7 +57,11 @@ export interface HookModule {
     username: string;
     password: string;
     client?: HookClient;
-  }): string | { accountId: string; claims?: Record<string, unknown> } | undefined | Promise<string | { accountId: string; claims?: Record<string, unknown> } | undefined>;
+  }):
+    | string
+    | { accountId: string; claims?: Record<string, unknown> }
+    | undefined
+    | Promise<string | { accountId: string; claims?: Record<string, unknown> } | undefined>;
 }
 
 export const HOOK_NAMES = ['ttl', 'claims', 'accessTokenClaims', 'authenticate'] as const;

@@ -23,7 +23,11 @@ export function errorPage(render: Render, logger: Logger): Middleware {
       const code = error.error ?? (status >= 500 ? 'server_error' : 'invalid_request');
       // Only 4xx errors say what went wrong; a 5xx message could leak internals.
       const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
-      if (status >= 500) logger.error({ requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } }, 'request failed');
+      if (status >= 500)
+        logger.error(
+          { requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } },
+          'request failed',
+        );
       respond(ctx, render, status, code, description);
     }
   };

@@ -119,7 +119,14 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const refuse = async (retryAfter: number) => {
       deps.metrics.logins.inc({ outcome: retryAfter > 0 ? 'throttled' : 'failure' });
       if (retryAfter > 0) deps.metrics.throttled.inc({ kind: 'login' });
-      await deps.audit.record({ type: 'login.failure', user: username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId, detail: { throttled: retryAfter > 0 } });
+      await deps.audit.record({
+        type: 'login.failure',
+        user: username,
+        client: clientId,
+        ip: ctx.ip,
+        requestId: ctx.state.requestId,
+        detail: { throttled: retryAfter > 0 },
+      });
       // One message for every failure, throttled or not: the status and Retry-After tell a script, not a person, why.
       ctx.status = retryAfter > 0 ? 429 : 401;
       if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
@@ -128,11 +135,21 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const key = usernameKey(username);
     const wait = await deps.throttle.begin(key, ctx.ip);
     if (wait > 0) return refuse(wait);
-    const account = await deps.authenticator.authenticate(username, field(ctx, 'password'), deps.directory?.(String(details.params.client_id)));
+    const account = await deps.authenticator.authenticate(
+      username,
+      field(ctx, 'password'),
+      deps.directory?.(String(details.params.client_id)),
+    );
     await deps.throttle.end(key, ctx.ip, Boolean(account));
     if (!account) return refuse(0);
     deps.metrics.logins.inc({ outcome: 'success' });
-    await deps.audit.record({ type: 'login.success', user: account.username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
+    await deps.audit.record({
+      type: 'login.success',
+      user: account.username,
+      client: clientId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     await finish(ctx, { login: { accountId: account._id, amr: ['pwd'] } }, false);
   });
 
@@ -142,7 +159,14 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const grant = await loadOrCreateGrant(live.current, details.grantId, accountId, String(details.params.client_id));
     addMissing(grant, details.prompt.details as MissingGrant);
     const grantId = await grant.save();
-    await deps.audit.record({ type: 'consent.granted', user: accountId, client: String(details.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId, detail: { grantId } });
+    await deps.audit.record({
+      type: 'consent.granted',
+      user: accountId,
+      client: String(details.params.client_id),
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+      detail: { grantId },
+    });
     await finish(ctx, { consent: details.grantId ? {} : { grantId } }, true);
   });
 

@@ -41,7 +41,13 @@ interface CookieSecrets {
 
 const keysOf = (db: Db) => db.collection<StoredKey>('keys');
 
-async function generateSigningKey(alg: SigningAlgorithm, generation: number, kek: string | undefined, now: Date, activatesAt: Date): Promise<StoredKey> {
+async function generateSigningKey(
+  alg: SigningAlgorithm,
+  generation: number,
+  kek: string | undefined,
+  now: Date,
+  activatesAt: Date,
+): Promise<StoredKey> {
   const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
   const exported = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(exported);

@@ -5,7 +5,12 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'gatehouse_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'gatehouse_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'gatehouse_http_request_duration_seconds',
     help: 'HTTP request latency by route, method and status',
@@ -13,10 +18,29 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly tokensIssued = new Counter({ name: 'gatehouse_tokens_issued_total', help: 'Successful token endpoint grants by grant type and client', labelNames: ['grant_type', 'client_id'], registers: [this.registry] });
-  readonly logins = new Counter({ name: 'gatehouse_logins_total', help: 'Sign-in attempts by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  readonly throttled = new Counter({ name: 'gatehouse_throttled_requests_total', help: 'Requests refused by throttling', labelNames: ['kind'], registers: [this.registry] });
-  readonly refreshReuse = new Counter({ name: 'gatehouse_refresh_token_reuse_total', help: 'Rotated refresh tokens presented again (grant revoked)', registers: [this.registry] });
+  readonly tokensIssued = new Counter({
+    name: 'gatehouse_tokens_issued_total',
+    help: 'Successful token endpoint grants by grant type and client',
+    labelNames: ['grant_type', 'client_id'],
+    registers: [this.registry],
+  });
+  readonly logins = new Counter({
+    name: 'gatehouse_logins_total',
+    help: 'Sign-in attempts by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly throttled = new Counter({
+    name: 'gatehouse_throttled_requests_total',
+    help: 'Requests refused by throttling',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly refreshReuse = new Counter({
+    name: 'gatehouse_refresh_token_reuse_total',
+    help: 'Rotated refresh tokens presented again (grant revoked)',
+    registers: [this.registry],
+  });
   private readonly mongoLatency = new Histogram({
     name: 'gatehouse_mongodb_command_duration_seconds',
     help: 'MongoDB command latency by command and outcome',
@@ -35,7 +59,11 @@ export class Metrics {
     try {
       await next();
     } finally {
-      const labels = { route: String(ctx._matchedRoute ?? ctx.oidc?.route ?? (ctx.status === 404 ? 'not_found' : 'other')), method: ctx.method, status: String(ctx.status) };
+      const labels = {
+        route: String(ctx._matchedRoute ?? ctx.oidc?.route ?? (ctx.status === 404 ? 'not_found' : 'other')),
+        method: ctx.method,
+        status: String(ctx.status),
+      };
       this.requests.inc(labels);
       end(labels);
     }
@@ -43,7 +71,11 @@ export class Metrics {
 
   /** Needs a MongoClient created with monitorCommands: true. */
   watchMongo(client: MongoClient): void {
-    client.on('commandSucceeded', (event) => this.mongoLatency.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000));
-    client.on('commandFailed', (event) => this.mongoLatency.observe({ command: event.commandName, outcome: 'error' }, event.duration / 1000));
+    client.on('commandSucceeded', (event) =>
+      this.mongoLatency.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000),
+    );
+    client.on('commandFailed', (event) =>
+      this.mongoLatency.observe({ command: event.commandName, outcome: 'error' }, event.duration / 1000),
+    );
   }
 }

@@ -30,7 +30,18 @@ export interface ProviderDeps {
   guard: HookGuard;
 }
 
-export function createProvider({ config, db, jwks, cookieKeys, render, policy, claims, findAccount, hooks, guard }: ProviderDeps): Provider {
+export function createProvider({
+  config,
+  db,
+  jwks,
+  cookieKeys,
+  render,
+  policy,
+  claims,
+  findAccount,
+  hooks,
+  guard,
+}: ProviderDeps): Provider {
   const { allowed } = policy;
   const configuration: Configuration = {
     adapter: createMongoAdapter(db),
@@ -83,7 +94,8 @@ export function createProvider({ config, db, jwks, cookieKeys, render, policy, c
     await next();
     // RFC 7662 lets the server add claims to an active introspection response; config says which.
     const body = ctx.body as { active?: boolean; sub?: string; scope?: string } | undefined;
-    if (ctx.oidc?.route === 'introspection' && body?.active) ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
+    if (ctx.oidc?.route === 'introspection' && body?.active)
+      ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
   });
   return provider;
 }

@@ -30,7 +30,9 @@ async function firstPartyGrant(ctx: KoaContextWithOIDC, allowed: AllowedScopes, 
   addMissing(grant, {
     missingOIDCScope: narrow(allowed, client.clientId, oidc.requestParamOIDCScopes),
     missingOIDCClaims: [...(oidc.requestParamClaims ?? [])],
-    missingResourceScopes: Object.fromEntries(Object.entries(oidc.resourceServers ?? {}).map(([indicator, server]) => [indicator, [...server.scopes]])),
+    missingResourceScopes: Object.fromEntries(
+      Object.entries(oidc.resourceServers ?? {}).map(([indicator, server]) => [indicator, [...server.scopes]]),
+    ),
   });
   await grant.save();
   return grant;

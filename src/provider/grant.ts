@@ -16,7 +16,12 @@ export function addMissing(grant: Grant, missing: MissingGrant): void {
     grant.addResourceScope(indicator, scopes.join(' '));
 }
 
-export async function loadOrCreateGrant(provider: Provider, grantId: string | undefined, accountId: string, clientId: string): Promise<Grant> {
+export async function loadOrCreateGrant(
+  provider: Provider,
+  grantId: string | undefined,
+  accountId: string,
+  clientId: string,
+): Promise<Grant> {
   const existing = grantId ? await provider.Grant.find(grantId) : undefined;
   return existing ?? new provider.Grant({ accountId, clientId });
 }

@@ -18,12 +18,20 @@ export function instrumentProvider(provider: Provider, { logger, metrics, audit,
   // oidc-provider answers its own 500s; without this they would reach no log.
   provider.on('server_error', (ctx, error: Error) => {
     if (isDatabaseUnavailable(error)) ctx.state.databaseUnavailable = true;
-    logger.error({ requestId: ctx.state.requestId, route: ctx.oidc?.route, err: { name: error.name, message: error.message, stack: error.stack } }, 'provider server_error');
+    logger.error(
+      { requestId: ctx.state.requestId, route: ctx.oidc?.route, err: { name: error.name, message: error.message, stack: error.stack } },
+      'provider server_error',
+    );
   });
   provider.on('grant.revoked', (ctx, grantId: string) => {
     const reuse = ctx.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
     if (reuse) metrics.refreshReuse.inc();
-    void audit.record({ type: reuse ? 'refresh_token.reuse_detected' : 'grant.revoked', client: ctx.oidc?.client?.clientId, requestId: ctx.state.requestId, detail: { grantId, route: String(ctx.oidc?.route) } });
+    void audit.record({
+      type: reuse ? 'refresh_token.reuse_detected' : 'grant.revoked',
+      client: ctx.oidc?.client?.clientId,
+      requestId: ctx.state.requestId,
+      detail: { grantId, route: String(ctx.oidc?.route) },
+    });
   });
   provider.use(clientAuthThrottling(clientAuthThrottle, metrics));
   provider.on('grant.success', (ctx) => {

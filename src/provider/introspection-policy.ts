@@ -10,7 +10,9 @@ type Introspected = { clientId?: string; aud?: string | string[] };
  * client nor one of `introspection_clients` of a resource in the token's audience gets `{"active": false}`.
  */
 export function introspectionAllowed(policy: TokenPolicy) {
-  const introspectors = new Map([...policy.resources.values()].map((resource) => [resource.indicator, new Set(resource.introspection_clients)]));
+  const introspectors = new Map(
+    [...policy.resources.values()].map((resource) => [resource.indicator, new Set(resource.introspection_clients)]),
+  );
   return async (_ctx: KoaContextWithOIDC, caller: Caller, token: Introspected): Promise<boolean> => {
     if (token.clientId === caller.clientId) return true;
     const audiences = token.aud === undefined ? [] : [token.aud].flat();

@@ -20,8 +20,21 @@ class Counter {
   /** key → when it was looked up, until when it is locked out (ms), and whether it has failures on record. */
   private readonly lookups = new Map<string, { at: number; lockedUntil: number; failures: boolean }>();
 
-  constructor(client: MongoClient, dbName: string, collection: string, prefix: string, private readonly rule: ThrottleRule) {
-    this.limiter = new RateLimiterMongo({ storeClient: client, dbName, tableName: collection, keyPrefix: prefix, points: rule.attempts, duration: rule.window });
+  constructor(
+    client: MongoClient,
+    dbName: string,
+    collection: string,
+    prefix: string,
+    private readonly rule: ThrottleRule,
+  ) {
+    this.limiter = new RateLimiterMongo({
+      storeClient: client,
+      dbName,
+      tableName: collection,
+      keyPrefix: prefix,
+      points: rule.attempts,
+      duration: rule.window,
+    });
   }
 
   /** Counts an attempt before it is checked, so parallel guesses cannot slip past; returns seconds to wait, 0 if allowed. */
@@ -52,7 +65,11 @@ class Counter {
     if (!lookup || (lookup.lockedUntil <= now && now - lookup.at > LOOKUP_CACHE_MS)) {
       const res = await this.limiter.get(key);
       // block() stores one point past the limit, so "locked" is strictly more consumed than attempts allowed.
-      lookup = { at: now, lockedUntil: res && res.consumedPoints > this.rule.attempts ? now + res.msBeforeNext : 0, failures: (res?.consumedPoints ?? 0) > 0 };
+      lookup = {
+        at: now,
+        lockedUntil: res && res.consumedPoints > this.rule.attempts ? now + res.msBeforeNext : 0,
+        failures: (res?.consumedPoints ?? 0) > 0,
+      };
       this.remember(key, lookup);
     }
     return lookup.lockedUntil > now ? Math.max(1, Math.ceil((lookup.lockedUntil - now) / 1000)) : 0;
@@ -132,7 +149,11 @@ export class FailureThrottle {
 
   /** Settles an attempt taken with begin(). A success clears the subject and refunds the IP's attempt. */
   async end(subject: string | undefined, ip: string, succeeded: boolean): Promise<void> {
-    if (succeeded) await Promise.all([subject === undefined ? undefined : this.subject.succeeded(subject, 'reset'), this.source.succeeded(ip, 'refund')]);
+    if (succeeded)
+      await Promise.all([
+        subject === undefined ? undefined : this.subject.succeeded(subject, 'reset'),
+        this.source.succeeded(ip, 'refund'),
+      ]);
     else await Promise.all([subject === undefined ? undefined : this.subject.failed(subject), this.source.failed(ip)]);
   }
 }

@@ -14,7 +14,9 @@ export async function importDevDependency<T>(name: string, load: () => Promise<T
     return await load();
   } catch (error) {
     if (!isNotInstalled(error, name)) throw error;
-    throw new DevDependencyMissing(`development dependencies are not installed (${name} is missing: a production install, npm ci --omit=dev?), ${consequence}`);
+    throw new DevDependencyMissing(
+      `development dependencies are not installed (${name} is missing: a production install, npm ci --omit=dev?), ${consequence}`,
+    );
   }
 }
 

@@ -49,7 +49,10 @@ export async function createModelIndexes(db: Db): Promise<void> {
       if ((GRANT_BOUND_MODELS as readonly string[]).includes(model) || model === 'Grant')
         await collection.createIndex({ 'payload.grantId': 1 }, { name: 'grantId' });
       if (model === 'Grant')
-        await collection.createIndex({ 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 }, { name: 'accountId_clientId_iat' });
+        await collection.createIndex(
+          { 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 },
+          { name: 'accountId_clientId_iat' },
+        );
       if (model === 'Session') await collection.createIndex({ 'payload.uid': 1 }, { name: 'uid', unique: true });
       if (model === 'DeviceCode') await collection.createIndex({ 'payload.userCode': 1 }, { name: 'userCode', unique: true });
     }),
@@ -89,4 +92,3 @@ export async function revokeByAccountId(db: Db, accountId: string): Promise<numb
   );
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
 }
-

@@ -3,7 +3,6 @@ import type { Collection, Db } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
 
-
 /** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives. */
 export function createMongoAdapter(db: Db): (model: string) => MongoAdapter {
   return (model: string) => new MongoAdapter(db, model);

@@ -25,7 +25,8 @@ export interface SelectOptions {
   production: boolean;
 }
 
-const NO_EMBEDDED_DATABASE = 'so there is no embedded database for development: set MONGODB_URI (or mongodb.uri in the config file) to a MongoDB server';
+const NO_EMBEDDED_DATABASE =
+  'so there is no embedded database for development: set MONGODB_URI (or mongodb.uri in the config file) to a MongoDB server';
 
 export async function selectStorageServer({ uri, production }: SelectOptions): Promise<StorageServer> {
   if (uri) return { kind: 'mongodb', uri, description: `MongoDB at ${redactUri(uri)}`, stop: async () => {} };
@@ -42,7 +43,11 @@ async function startEmbeddedMongod(): Promise<StorageServer | undefined> {
   // Without a cap it retries a failing download for seconds on every start, so an offline machine would pay
   // that each time before falling back. An operator's own MONGOMS_MAX_RETRIES wins.
   process.env.MONGOMS_MAX_RETRIES ??= '0';
-  const { MongoBinary, MongoMemoryServer } = await importDevDependency('mongodb-memory-server', () => import('mongodb-memory-server'), NO_EMBEDDED_DATABASE);
+  const { MongoBinary, MongoMemoryServer } = await importDevDependency(
+    'mongodb-memory-server',
+    () => import('mongodb-memory-server'),
+    NO_EMBEDDED_DATABASE,
+  );
   try {
     // Locating (or downloading) the binary first keeps a missing mongod quiet; create() would warn loudly.
     await MongoBinary.getPath();

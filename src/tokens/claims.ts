@@ -53,7 +53,12 @@ export class ClaimPolicy {
   }
 
   /** Claims of an account for the ID token or userinfo (findAccount's `claims()`); oidc-provider still filters them by granted scope. */
-  accountClaims = async (account: AccountLike, use: 'id_token' | 'userinfo', scope: string, ctx: KoaContextWithOIDC): Promise<Record<string, unknown> & { sub: string }> => {
+  accountClaims = async (
+    account: AccountLike,
+    use: 'id_token' | 'userinfo',
+    scope: string,
+    ctx: KoaContextWithOIDC,
+  ): Promise<Record<string, unknown> & { sub: string }> => {
     const extra = this.hooks.claims
       ? await this.guard.async(
           'claims',
@@ -62,12 +67,24 @@ export class ClaimPolicy {
         )
       : undefined;
     // Claims config sends elsewhere stay out; hook claims are subject to the same destinations.
-    const fromHook = Object.fromEntries(Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(use)));
+    const fromHook = Object.fromEntries(
+      Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(use)),
+    );
     return { ...this.fromConfig(account, scope, use), ...fromHook, sub: account._id };
   };
 
   /** oidc-provider's extraTokenClaims: claims for access tokens (the JWT payload, or an opaque token's introspection). */
-  extraTokenClaims = async (ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; grantId?: string; scope?: string; clientId?: string; resourceServer?: { identifier(): string } }) => {
+  extraTokenClaims = async (
+    ctx: KoaContextWithOIDC,
+    token: {
+      kind: string;
+      accountId?: string;
+      grantId?: string;
+      scope?: string;
+      clientId?: string;
+      resourceServer?: { identifier(): string };
+    },
+  ) => {
     if (token.kind !== 'AccessToken') return undefined;
     // Nothing could be added: skip the account and grant reads on every token issued (the benchmarks' hot path).
     if (!this.usedDestinations.has('access_token') && !this.hooks.accessTokenClaims) return undefined;

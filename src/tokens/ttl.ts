@@ -21,14 +21,20 @@ export function buildTtl(policy: TokenPolicy, hooks: HookModule, guard: HookGuar
     const ttl = hooks.ttl;
     if (!ttl) return undefined;
     const resource = token?.resourceServer?.identifier();
-    return guard('ttl', () => ttl(kind, { client: hookClient(client), token: token && hookToken(token as never, kind), resource }), isSeconds);
+    return guard(
+      'ttl',
+      () => ttl(kind, { client: hookClient(client), token: token && hookToken(token as never, kind), resource }),
+      isSeconds,
+    );
   };
 
-  const simple = (kind: TtlKind, fallback: number): TtlFunction =>
-    (_ctx: KoaContextWithOIDC, token: AnyToken, client?: AnyClient) => fromHook(kind, token, client) ?? fallback;
+  const simple =
+    (kind: TtlKind, fallback: number): TtlFunction =>
+    (_ctx: KoaContextWithOIDC, token: AnyToken, client?: AnyClient) =>
+      fromHook(kind, token, client) ?? fallback;
 
   const ttl: Record<string, TtlFunction> = {
-    AccessToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
+    AccessToken: (_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
       const resource = token.resourceServer ? resources.get(token.resourceServer.identifier()) : undefined;
       return (
         fromHook('AccessToken', token, client) ??
@@ -36,21 +42,22 @@ export function buildTtl(policy: TokenPolicy, hooks: HookModule, guard: HookGuar
         resource?.access_token_ttl ??
         lifetimes.access_token
       );
-    }),
-    IdToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) =>
-      fromHook('IdToken', token, client) ?? clients.get(client.clientId)?.id_token_ttl ?? lifetimes.id_token),
-    RefreshToken: ((_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
+    },
+    IdToken: (_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) =>
+      fromHook('IdToken', token, client) ?? clients.get(client.clientId)?.id_token_ttl ?? lifetimes.id_token,
+    RefreshToken: (_ctx: KoaContextWithOIDC, token: AnyToken, client: AnyClient) => {
       // The absolute lifetime runs from the chain's first issue (iiat), so rotation never extends it;
       // each token also dies after the idle window.
-      const absolute = fromHook('RefreshToken', token, client) ?? clients.get(client.clientId)?.refresh_token_ttl ?? lifetimes.refresh_token;
+      const absolute =
+        fromHook('RefreshToken', token, client) ?? clients.get(client.clientId)?.refresh_token_ttl ?? lifetimes.refresh_token;
       const remaining = (token.iiat ?? now()) + absolute - now();
       return Math.max(1, Math.min(lifetimes.refresh_token_idle, remaining));
-    }),
+    },
     AuthorizationCode: simple('AuthorizationCode', lifetimes.authorization_code),
     // A grant must outlive the longest refresh-token chain a client is configured for, or the chain dies with it.
-    Grant: ((_ctx: KoaContextWithOIDC, grant: AnyToken & { clientId?: string }, client?: AnyClient) =>
+    Grant: (_ctx: KoaContextWithOIDC, grant: AnyToken & { clientId?: string }, client?: AnyClient) =>
       fromHook('Grant', grant, client) ??
-      Math.max(lifetimes.grant, clients.get(client?.clientId ?? grant.clientId ?? '')?.refresh_token_ttl ?? 0)),
+      Math.max(lifetimes.grant, clients.get(client?.clientId ?? grant.clientId ?? '')?.refresh_token_ttl ?? 0),
     Session: simple('Session', lifetimes.session),
     Interaction: simple('Interaction', lifetimes.interaction),
     PushedAuthorizationRequest: simple('PushedAuthorizationRequest', lifetimes.pushed_authorization_request),

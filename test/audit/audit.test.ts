@@ -3,7 +3,17 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as client from 'openid-client';
 import { writeConfigFile } from '../helpers/harness.js';
 import { runProcess } from '../helpers/run-process.js';
-import { addUser, authorizationRequest, discover, exchange, expectCallback, expectPage, newBrowser, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  discover,
+  exchange,
+  expectCallback,
+  expectPage,
+  newBrowser,
+  startFlowEnv,
+  type FlowEnv,
+} from '../helpers/oidc-flow.js';
 
 let env: FlowEnv;
 let cliEnv: NodeJS.ProcessEnv;
@@ -13,7 +23,10 @@ const types = async (filter: Record<string, unknown> = {}) =>
 beforeAll(async () => {
   env = await startFlowEnv('audit:\n  retention: 30d\n');
   await addUser(env.accounts, 'sam', 'sam-password-1');
-  cliEnv = { MONGODB_URI: env.storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`) };
+  cliEnv = {
+    MONGODB_URI: env.storage.uri,
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+  };
 });
 afterAll(async () => {
   await env.stop();
@@ -50,7 +63,14 @@ describe('audit events', () => {
 
     const recorded = await types({ client: 'web' });
     expect(recorded).toEqual(
-      expect.arrayContaining(['login.failure', 'login.success', 'consent.granted', 'token.revoked', 'refresh_token.reuse_detected', 'consent.denied']),
+      expect.arrayContaining([
+        'login.failure',
+        'login.success',
+        'consent.granted',
+        'token.revoked',
+        'refresh_token.reuse_detected',
+        'consent.denied',
+      ]),
     );
     const failure = await env.storage.db.collection('audit').findOne({ type: 'login.failure', user: 'sam' });
     expect(failure).toMatchObject({ client: 'web', ip: expect.any(String), requestId: expect.any(String) });

@@ -12,7 +12,26 @@ describe('npm run bench (smoke)', () => {
   it('runs one short case against Gatehouse and bare oidc-provider, plus one sign-in, and writes RESULTS.md', async () => {
     expect(existsSync(path.join(ROOT, RUNNER))).toBe(true); // built by `npm test` (build:bench)
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-smoke-')), 'RESULTS.md');
-    const result = await runProcess(RUNNER, ['--targets', 'gatehouse,bare-memory', '--cases', 'discovery', '--connections', '2', '--warmup', '0', '--duration', '1', '--sign-in-users', '1', '--out', out], {});
+    const result = await runProcess(
+      RUNNER,
+      [
+        '--targets',
+        'gatehouse,bare-memory',
+        '--cases',
+        'discovery',
+        '--connections',
+        '2',
+        '--warmup',
+        '0',
+        '--duration',
+        '1',
+        '--sign-in-users',
+        '1',
+        '--out',
+        out,
+      ],
+      {},
+    );
     expect(result.stderr).toContain(`wrote ${out}`);
     expect(result.code).toBe(0);
 
@@ -23,7 +42,10 @@ describe('npm run bench (smoke)', () => {
     expect(table).toMatch(/\| Gatehouse \| .+ \| \d+ ms \| \d+ MiB \|/);
     expect(table).toMatch(/\| bare oidc-provider, in memory \| .+ \| \d+ ms \| \d+ MiB \|/);
     // The one case at 2 connections: successful requests, latencies, no errors, and the ratio on Gatehouse's row.
-    const row = (server: string) => new RegExp(`\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| (\\d+) \\| ([^|]*) \\|`).exec(table);
+    const row = (server: string) =>
+      new RegExp(`\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| (\\d+) \\| ([^|]*) \\|`).exec(
+        table,
+      );
     const gatehouse = row('Gatehouse');
     const bare = row('bare oidc-provider, in memory');
     expect(gatehouse).not.toBeNull();
@@ -35,7 +57,8 @@ describe('npm run bench (smoke)', () => {
     // Cases that were not run are not reported.
     expect(table).not.toContain('| JWKS |');
     // The full sign-in ran at least once without error, beside the KDF's own cost.
-    const signIn = /\| 1 \| (\d+) \| ([\d.]+) \| \d+ \| \d+ \| (\d+) \| scrypt N=131072, r=8, p=1 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(table);
+    const signIn =
+      /\| 1 \| (\d+) \| ([\d.]+) \| \d+ \| \d+ \| (\d+) \| scrypt N=131072, r=8, p=1 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(table);
     expect(signIn).not.toBeNull();
     expect(Number(signIn![1])).toBeGreaterThanOrEqual(1);
     expect(signIn![3]).toBe('0');

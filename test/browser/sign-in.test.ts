@@ -18,7 +18,11 @@ let browser: Browser;
 
 beforeAll(async () => {
   storage = await startTestStorage();
-  gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'password_hashing:\n  scrypt_cost: 16384\n' });
+  gatehouse = await startTestGatehouse({
+    mongoUri: storage.uri,
+    dbName: storage.dbName,
+    yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
+  });
   const found = await chromiumForTests();
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start. The rest keep it off the network.
   browser = await chromium
@@ -26,7 +30,15 @@ beforeAll(async () => {
       executablePath: found.executablePath,
       env: { ...process.env, ...found.env },
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
     .catch((error: Error) => {
       throw new Error(`${found.source} did not start (set CHROMIUM_PATH to another Chromium or Chrome): ${error.message}`);
@@ -42,12 +54,16 @@ afterAll(async () => {
 async function expectUsable(page: Page, which: string) {
   // Nothing overflows sideways, and every visible input has a visible label pointing at it (axe also accepts
   // aria-label or a title, which a sighted user never sees).
-  expect({ which, overflows: await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth) }).toEqual({ which, overflows: false });
-  const unlabeled = await page.evaluate(() =>
-    [...document.querySelectorAll('input:not([type=hidden])')].filter((input) => {
-      const label = document.querySelector(`label[for="${input.id}"]`) as HTMLElement | null;
-      return !label || label.offsetHeight === 0;
-    }).length,
+  expect({ which, overflows: await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth) }).toEqual({
+    which,
+    overflows: false,
+  });
+  const unlabeled = await page.evaluate(
+    () =>
+      [...document.querySelectorAll('input:not([type=hidden])')].filter((input) => {
+        const label = document.querySelector(`label[for="${input.id}"]`) as HTMLElement | null;
+        return !label || label.offsetHeight === 0;
+      }).length,
   );
   expect({ which, unlabeled }).toEqual({ which, unlabeled: 0 });
   expect({ which, violations: await accessibilityViolations(page) }).toEqual({ which, violations: [] });
@@ -61,7 +77,10 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   // axe's failure summary carries the specifics, such as the measured contrast ratio and the colours.
   return violations.flatMap((rule) =>
-    rule.nodes.map((node) => `${rule.id} (${rule.impact}) at ${node.target.join(' ')}: ${rule.help}. ${(node.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`),
+    rule.nodes.map(
+      (node) =>
+        `${rule.id} (${rule.impact}) at ${node.target.join(' ')}: ${rule.help}. ${(node.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`,
+    ),
   );
 }
 
@@ -99,7 +118,10 @@ describe.each([
     await page.click('button:has-text("Allow")');
     await page.waitForSelector('#id-token-claims');
     expect(page.url()).toBe(`${gatehouse.url}/demo`);
-    expect(JSON.parse((await page.locator('#id-token-claims').textContent())!)).toMatchObject({ preferred_username: 'demo', aud: 'gatehouse-demo' });
+    expect(JSON.parse((await page.locator('#id-token-claims').textContent())!)).toMatchObject({
+      preferred_username: 'demo',
+      aud: 'gatehouse-demo',
+    });
     expect(JSON.parse((await page.locator('#userinfo').textContent())!)).toMatchObject({ email: 'demo@example.com' });
     await expectUsable(page, 'demo, signed in');
     await shot('demo');
@@ -128,7 +150,10 @@ describe.each([
     await page.waitForSelector('#id-token-claims, h1:has-text("Allow access?")');
     expect(await Promise.all(shown)).toEqual(['Sign out? · Gatehouse', 'Demo · Gatehouse', 'Sign in · Gatehouse', 'Demo · Gatehouse']);
     expect(page.url()).toBe(`${gatehouse.url}/demo`);
-    expect(JSON.parse((await page.locator('#id-token-claims').textContent())!)).toMatchObject({ preferred_username: 'demo', aud: 'gatehouse-demo' });
+    expect(JSON.parse((await page.locator('#id-token-claims').textContent())!)).toMatchObject({
+      preferred_username: 'demo',
+      aud: 'gatehouse-demo',
+    });
     await expectUsable(page, 'demo, signed in again');
     await context.close();
   }, 60_000);

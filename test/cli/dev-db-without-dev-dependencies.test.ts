@@ -3,7 +3,9 @@ import { describe, it, expect, jest } from '@jest/globals';
 
 jest.unstable_mockModule('@gatehouse/mongo-wire', () => {
   // What Node throws for a package absent from node_modules (seen in an `npm ci --omit=dev` install).
-  throw Object.assign(new Error("Cannot find package '@gatehouse/mongo-wire' imported from /app/dist/cli/dev-db.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+  throw Object.assign(new Error("Cannot find package '@gatehouse/mongo-wire' imported from /app/dist/cli/dev-db.js"), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
 });
 const { devDbCommand } = await import('../../src/cli/dev-db.js');
 

@@ -28,7 +28,11 @@ describe('gatehouse user', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^created user "Grace" \(sub [0-9a-f-]{36}\)\n$/);
     const stored = await accounts().findOne({ usernameKey: 'grace' });
-    expect(stored).toMatchObject({ username: 'Grace', disabled: false, claims: { email: 'grace@example.com', name: 'Grace Hopper', preferred_username: 'Grace' } });
+    expect(stored).toMatchObject({
+      username: 'Grace',
+      disabled: false,
+      claims: { email: 'grace@example.com', name: 'Grace Hopper', preferred_username: 'Grace' },
+    });
     expect(stored!.passwordHash).toMatch(/^\$scrypt\$N=16384,r=8,p=1\$/);
     expect(await verifyPassword('cobol-rules', stored!.passwordHash)).toBe(true);
     expect(result.stdout + result.stderr).not.toContain('cobol-rules');
@@ -55,9 +59,13 @@ describe('gatehouse user', () => {
 
   it('disable marks the account and deletes its sessions, grants and tokens; enable reverses the flag', async () => {
     const sub = (await accounts().findOne({ usernameKey: 'grace' }))!._id;
-    await storage.db.collection<{ _id: string }>('oidc_RefreshToken').insertOne({ _id: 'rt-grace', payload: { accountId: sub, grantId: 'g' } } as never);
+    await storage.db
+      .collection<{ _id: string }>('oidc_RefreshToken')
+      .insertOne({ _id: 'rt-grace', payload: { accountId: sub, grantId: 'g' } } as never);
     await storage.db.collection<{ _id: string }>('oidc_Grant').insertOne({ _id: 'g', payload: { accountId: sub } } as never);
-    await storage.db.collection<{ _id: string }>('oidc_RefreshToken').insertOne({ _id: 'rt-other', payload: { accountId: 'someone-else' } } as never);
+    await storage.db
+      .collection<{ _id: string }>('oidc_RefreshToken')
+      .insertOne({ _id: 'rt-other', payload: { accountId: 'someone-else' } } as never);
 
     const disabled = await cli(['user', 'disable', 'grace']);
     expect([disabled.code, disabled.stdout]).toEqual([0, 'disabled "Grace"; revoked 2 session(s), grant(s) and token(s)\n']);
@@ -72,8 +80,17 @@ describe('gatehouse user', () => {
   it('set stores fields as claims, JSON values typed, and refuses reserved or unsafe names', async () => {
     const result = await cli(['user', 'set', 'grace', 'roles=["admin","ops"]', 'org_id=o-42', 'seniority=7', 'active_member=true']);
     expect([result.code, result.stdout]).toEqual([0, 'updated "Grace": roles, org_id, seniority, active_member\n']);
-    expect((await accounts().findOne({ usernameKey: 'grace' }))!.claims).toMatchObject({ roles: ['admin', 'ops'], org_id: 'o-42', seniority: 7, active_member: true });
-    for (const [bad, message] of [['sub=x', /"sub" is a reserved claim/], ['$where=1', /invalid field name "\$where"/], ['a.b=1', /invalid field name "a\.b"/]] as const) {
+    expect((await accounts().findOne({ usernameKey: 'grace' }))!.claims).toMatchObject({
+      roles: ['admin', 'ops'],
+      org_id: 'o-42',
+      seniority: 7,
+      active_member: true,
+    });
+    for (const [bad, message] of [
+      ['sub=x', /"sub" is a reserved claim/],
+      ['$where=1', /invalid field name "\$where"/],
+      ['a.b=1', /invalid field name "a\.b"/],
+    ] as const) {
       const refused = await cli(['user', 'set', 'grace', bad]);
       expect(refused.code).toBe(64);
       expect(refused.stderr).toMatch(message);

@@ -9,7 +9,10 @@ describe('config/gatehouse.schema.json', () => {
   });
 
   it('describes every top-level key and rejects unknown ones', () => {
-    const schema = JSON.parse(renderJsonSchema()) as { additionalProperties: boolean; properties: Record<string, { description?: string }> };
+    const schema = JSON.parse(renderJsonSchema()) as {
+      additionalProperties: boolean;
+      properties: Record<string, { description?: string }>;
+    };
     expect(schema.additionalProperties).toBe(false);
     for (const [key, value] of Object.entries(schema.properties)) expect([key, typeof value.description]).toEqual([key, 'string']);
   });

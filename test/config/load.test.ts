@@ -25,7 +25,13 @@ ${extra}`;
 describe('loadConfig', () => {
   it('applies schema defaults and derives the development issuer', () => {
     const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('port: 4100\n') });
-    expect(config).toMatchObject({ port: 4100, issuer: 'http://localhost:4100', mount_path: '/', clients: [], mongodb: { database: 'gatehouse' } });
+    expect(config).toMatchObject({
+      port: 4100,
+      issuer: 'http://localhost:4100',
+      mount_path: '/',
+      clients: [],
+      mongodb: { database: 'gatehouse' },
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.mongodb)).toBe(true);
   });
@@ -44,7 +50,12 @@ describe('loadConfig', () => {
 
   it('lets PORT, ISSUER and MONGODB_URI override the file', () => {
     const file = writeConfigFile('port: 3000\nissuer: https://file.example.com\n');
-    const config = loadConfig({ GATEHOUSE_CONFIG: file, PORT: '4555', ISSUER: 'https://env.example.com', MONGODB_URI: 'mongodb://db:27017' });
+    const config = loadConfig({
+      GATEHOUSE_CONFIG: file,
+      PORT: '4555',
+      ISSUER: 'https://env.example.com',
+      MONGODB_URI: 'mongodb://db:27017',
+    });
     expect(config).toMatchObject({ port: 4555, issuer: 'https://env.example.com', mongodb: { uri: 'mongodb://db:27017' } });
   });
 
@@ -74,14 +85,20 @@ describe('loadConfig', () => {
 
   it('reports an unknown key with its line and the accepted keys', () => {
     const problems = problemsOf('port: 3000\nmongodb:\n  databse: x\n');
-    expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:3: mongodb\.databse: unknown key \(expected one of: uri, database\)$/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:3: mongodb\.databse: unknown key \(expected one of: uri, database\)$/),
+    ]);
   });
 
   it('refuses trust_proxy: true, saying to count the proxies instead, and takes a hop count', () => {
     expect(problemsOf('port: 3000\ntrust_proxy: true\n')).toEqual([
-      expect.stringMatching(/gatehouse\.yaml:2: trust_proxy: true would trust the X-Forwarded-For entries a client writes itself \(expected the number of proxies in front of Gatehouse, e\.g\. trust_proxy: 1\)$/),
+      expect.stringMatching(
+        /gatehouse\.yaml:2: trust_proxy: true would trust the X-Forwarded-For entries a client writes itself \(expected the number of proxies in front of Gatehouse, e\.g\. trust_proxy: 1\)$/,
+      ),
     ]);
-    expect(problemsOf('trust_proxy: 0\n')).toEqual([expect.stringMatching(/trust_proxy: invalid value \(expected false or the number of proxies/)]);
+    expect(problemsOf('trust_proxy: 0\n')).toEqual([
+      expect.stringMatching(/trust_proxy: invalid value \(expected false or the number of proxies/),
+    ]);
     expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('trust_proxy: 2\n') }).trust_proxy).toBe(2);
   });
 
@@ -92,7 +109,9 @@ describe('loadConfig', () => {
 
   it('reports an invalid URL naming the client and field', () => {
     const problems = problemsOf(client().replace('https://app.example.com/cb', 'not a url'));
-    expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:4: clients\[0\]\.redirect_uris\[0\] \(client "web"\): invalid URL \(expected an absolute URL/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:4: clients\[0\]\.redirect_uris\[0\] \(client "web"\): invalid URL \(expected an absolute URL/),
+    ]);
   });
 
   it('reports an unset ${VAR} naming the key path and the variable', () => {
@@ -114,7 +133,9 @@ describe('loadConfig', () => {
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/:6: clients\[0\]\.grant_types\[0\] \(client "spa"\): invalid value; expected one of "authorization_code"\|"refresh_token"/),
+        expect.stringMatching(
+          /:6: clients\[0\]\.grant_types\[0\] \(client "spa"\): invalid value; expected one of "authorization_code"\|"refresh_token"/,
+        ),
         expect.stringMatching(/:4: clients\[0\]\.client_secret \(client "spa"\): a public client .* must not have a secret/),
         expect.stringMatching(/:7: clients\[1\]\.client_secret \(client "spa"\): required for client_secret_basic/),
         expect.stringMatching(/:7: clients\[1\]\.client_id \(client "spa"\): duplicate client_id "spa"/),

@@ -6,7 +6,10 @@ import { parse } from 'yaml';
 import { ROOT } from '../helpers/run-process.js';
 
 const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+};
 
 describe('Dockerfile', () => {
   it('copies only paths that exist (build context sources, or the build stage output)', () => {
@@ -35,7 +38,10 @@ describe('docker-compose.yml', () => {
       services: Record<string, { env_file?: string; environment?: Record<string, string>; volumes?: string[]; image?: string }>;
     };
     const gatehouse = compose.services.gatehouse!;
-    expect(gatehouse.environment).toMatchObject({ NODE_ENV: 'production', MONGODB_URI: expect.stringMatching(/^mongodb:\/\/mongo:27017\//) });
+    expect(gatehouse.environment).toMatchObject({
+      NODE_ENV: 'production',
+      MONGODB_URI: expect.stringMatching(/^mongodb:\/\/mongo:27017\//),
+    });
     expect(gatehouse.env_file).toBe('.env');
     expect(gatehouse.volumes).toContain('./config:/app/config:ro');
     expect(compose.services.mongo!.image).toMatch(/^mongo:/);

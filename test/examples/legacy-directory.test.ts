@@ -24,7 +24,9 @@ beforeAll(async () => {
       const { username, password } = JSON.parse(body) as { username: string; password: string };
       calls.push({ username, password });
       if (req.url === '/authenticate' && username === 'mainframe.joe' && password === 'hunter2') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'E-1001', name: 'Joe Mainframe', email: 'joe@legacy.example' }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ id: 'E-1001', name: 'Joe Mainframe', email: 'joe@legacy.example' }));
       } else if (username === 'crash') {
         res.writeHead(500).end('directory down');
       } else res.writeHead(401).end();
@@ -54,8 +56,10 @@ afterAll(async () => {
 });
 
 describe('examples/legacy-directory', () => {
-  it('signs a directory user in, stores the account, and releases the directory\'s claims', async () => {
-    const config = await client.discovery(new URL(gatehouse.url), 'app', undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+  it("signs a directory user in, stores the account, and releases the directory's claims", async () => {
+    const config = await client.discovery(new URL(gatehouse.url), 'app', undefined, client.ClientSecretBasic(SECRET), {
+      execute: [client.allowInsecureRequests],
+    });
     const request = await authorizationRequest(config, { scope: 'openid profile email' });
     const tokens = await exchange(config, await signIn(newBrowser(), request, 'mainframe.joe', 'hunter2'), request);
     expect(tokens.claims()).toMatchObject({ sub: 'legacy:E-1001', name: 'Joe Mainframe', email: 'joe@legacy.example' });
@@ -65,7 +69,9 @@ describe('examples/legacy-directory', () => {
   });
 
   it('a wrong password gets the generic message; a failing directory gets an error page with server_error', async () => {
-    const config = await client.discovery(new URL(gatehouse.url), 'app', undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(gatehouse.url), 'app', undefined, client.ClientSecretBasic(SECRET), {
+      execute: [client.allowInsecureRequests],
+    });
     const browser = newBrowser();
     const request = await authorizationRequest(config);
     const login = expectPage(await browser.navigate(request.url.href), /Sign in/);

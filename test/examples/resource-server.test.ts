@@ -55,7 +55,13 @@ ${client('flash', '    access_token_ttl: 1s\n')}
   const { createApi } = (await import('../../examples/resource-server/api.mjs' as string)) as {
     createApi(options: Record<string, string>): Koa;
   };
-  api = createApi({ issuer: gatehouse.url, audience: API, opaqueAudience: OPAQUE_API, clientId: 'orders-api', clientSecret: API_SECRET }).listen(0, '127.0.0.1');
+  api = createApi({
+    issuer: gatehouse.url,
+    audience: API,
+    opaqueAudience: OPAQUE_API,
+    clientId: 'orders-api',
+    clientSecret: API_SECRET,
+  }).listen(0, '127.0.0.1');
   await once(api, 'listening');
   apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
 });
@@ -66,7 +72,9 @@ afterAll(async () => {
 });
 
 async function accessToken(clientId: string, resource: string, scope: string): Promise<string> {
-  const config = await client.discovery(new URL(gatehouse.url), clientId, undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+  const config = await client.discovery(new URL(gatehouse.url), clientId, undefined, client.ClientSecretBasic(SECRET), {
+    execute: [client.allowInsecureRequests],
+  });
   const request = await authorizationRequest(config, { resource, scope: `openid ${scope}` });
   return (await exchange(config, await signIn(newBrowser(), request, 'pat', 'pat-password-1'), request)).access_token;
 }
@@ -83,7 +91,9 @@ describe('examples/resource-server', () => {
   it('gives a client that sends no resource parameter a token for the default resource', async () => {
     // Someone who has allowed shop nothing yet: pat's consent to read:orders on this API, given above, is remembered.
     await addUser(new AccountStore(storage.db), 'pia', 'pia-password-1');
-    const config = await client.discovery(new URL(gatehouse.url), 'shop', undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(gatehouse.url), 'shop', undefined, client.ClientSecretBasic(SECRET), {
+      execute: [client.allowInsecureRequests],
+    });
     const request = await authorizationRequest(config, { scope: 'openid read:orders' });
     const { access_token: token } = await exchange(config, await signIn(newBrowser(), request, 'pia', 'pia-password-1'), request);
     expect((await call('/orders', token)).status).toBe(200);

@@ -1,7 +1,18 @@
 // Client kinds: a public client (PKCE, no secret), a first-party client (no consent page), a legacy client without PKCE.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as client from 'openid-client';
-import { addUser, authorizationRequest, discover, exchange, expectCallback, expectPage, newBrowser, signIn, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  discover,
+  exchange,
+  expectCallback,
+  expectPage,
+  newBrowser,
+  signIn,
+  startFlowEnv,
+  type FlowEnv,
+} from '../helpers/oidc-flow.js';
 
 let env: FlowEnv;
 beforeAll(async () => {

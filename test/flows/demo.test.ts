@@ -6,13 +6,21 @@ import { startTestGatehouse } from '../helpers/harness.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 /** A production environment that passes the static safety checks, so only the demo leftovers are in question. */
-const PRODUCTION = { NODE_ENV: 'production', ISSUER: 'https://id.example.test', GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ISSUER: 'https://id.example.test',
+  GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789',
+};
 
 let storage: TestStorage;
 let gatehouse: Gatehouse;
 beforeAll(async () => {
   storage = await startTestStorage();
-  gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'password_hashing:\n  scrypt_cost: 16384\n' });
+  gatehouse = await startTestGatehouse({
+    mongoUri: storage.uri,
+    dbName: storage.dbName,
+    yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
+  });
 });
 afterAll(async () => {
   await gatehouse.close();
@@ -99,7 +107,14 @@ describe('/demo (development only)', () => {
   });
 
   it('makes production refuse to start on a database that still has the demo user and client', async () => {
-    await expect(startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n', env: PRODUCTION })).rejects.toMatchObject({
+    await expect(
+      startTestGatehouse({
+        mongoUri: storage.uri,
+        dbName: storage.dbName,
+        yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n',
+        env: PRODUCTION,
+      }),
+    ).rejects.toMatchObject({
       name: 'StartupRefused',
       reasons: [
         expect.stringMatching(/^refusing to start in production: the demo user "demo" exists/),

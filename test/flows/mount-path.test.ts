@@ -15,7 +15,9 @@ afterAll(async () => {
 describe('mount_path: /oidc', () => {
   it('serves discovery, login and tokens under /oidc with the issuer naming it', async () => {
     const issuer = `${env.gatehouse.url}/oidc`;
-    const config = await client.discovery(new URL(issuer), 'web', undefined, client.ClientSecretBasic(SECRETS.web), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(issuer), 'web', undefined, client.ClientSecretBasic(SECRETS.web), {
+      execute: [client.allowInsecureRequests],
+    });
     expect(config.serverMetadata()).toMatchObject({ issuer, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` });
     const request = await authorizationRequest(config, { scope: 'openid email' });
     const tokens = await exchange(config, await signIn(newBrowser(), request, 'mona', 'mona-password-1'), request);

@@ -84,12 +84,15 @@ describe('failed sign-in shows one generic message and signs nobody in', () => {
     expect(again.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('a login form posted with another interaction\'s CSRF token is refused with an error page', async () => {
+  it("a login form posted with another interaction's CSRF token is refused with an error page", async () => {
     const other = await loginPage();
     const { browser, page } = await loginPage();
     const stolen = findForm(other.page.html, '/login').hidden.csrf!;
     expect(stolen).not.toBe(findForm(page.html, '/login').hidden.csrf);
-    const refused = expectPage(await browser.submit(page, '/login', { username: 'erin', password: 'erin-password-1', csrf: stolen }), /Something went wrong/);
+    const refused = expectPage(
+      await browser.submit(page, '/login', { username: 'erin', password: 'erin-password-1', csrf: stolen }),
+      /Something went wrong/,
+    );
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('invalid_request');
     expect(refused.html).toMatch(/Request ID<\/dt><dd><code>[0-9a-f-]{36}<\/code>/);
@@ -105,7 +108,9 @@ describe('disabling an account', () => {
     const account = await env.accounts.update('gina', { disabled: true });
     await revokeByAccountId(env.storage.db, account._id);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
-    const userinfo = await fetch(config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const userinfo = await fetch(config.serverMetadata().userinfo_endpoint!, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(userinfo.status).toBe(401);
 
     // Its remembered consent went with its grants: enabled again, gina is asked again in a new browser session.
@@ -134,7 +139,9 @@ describe('protocol errors', () => {
     const { username, password } = await newUser();
     const request = await authorizationRequest(config);
     const callback = await signIn(newBrowser(), request, username, password);
-    await expect(exchange(config, callback, { ...request, verifier: client.randomPKCECodeVerifier() })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(exchange(config, callback, { ...request, verifier: client.randomPKCECodeVerifier() })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('a code used twice fails the second time and revokes the tokens of the first', async () => {
@@ -147,7 +154,7 @@ describe('protocol errors', () => {
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
   });
 
-  it('two parallel exchanges of one code: exactly one succeeds, and the winner\'s tokens are revoked as reuse', async () => {
+  it("two parallel exchanges of one code: exactly one succeeds, and the winner's tokens are revoked as reuse", async () => {
     const { username, password } = await newUser();
     const request = await authorizationRequest(config);
     const callback = await signIn(newBrowser(), request, username, password);
@@ -169,7 +176,12 @@ describe('protocol errors', () => {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from(`web:${SECRETS.web}-wrong`).toString('base64')}`,
       },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: 'http://127.0.0.1:9/cb', code_verifier: request.verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: 'http://127.0.0.1:9/cb',
+        code_verifier: request.verifier,
+      }),
     });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'invalid_client' });

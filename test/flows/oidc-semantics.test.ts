@@ -1,7 +1,18 @@
 // The interaction semantics the OpenID Foundation's Basic OP tests check: prompt, max_age, login_hint, userinfo, scopes.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as client from 'openid-client';
-import { addUser, authorizationRequest, discover, exchange, expectCallback, expectPage, newBrowser, signIn, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  discover,
+  exchange,
+  expectCallback,
+  expectPage,
+  newBrowser,
+  signIn,
+  startFlowEnv,
+  type FlowEnv,
+} from '../helpers/oidc-flow.js';
 
 let env: FlowEnv;
 let config: client.Configuration;
@@ -29,7 +40,9 @@ describe('OIDC interaction semantics', () => {
     const { browser } = await signedInBrowser();
     const request = await authorizationRequest(config, { prompt: 'login' });
     const login = expectPage(await browser.navigate(request.url.href), /<h1>Sign in<\/h1>/);
-    expect(expectCallback(await browser.submit(login, '/login', { username: 'dave', password: 'dave-password-1' })).searchParams.get('code')).toBeTruthy();
+    expect(
+      expectCallback(await browser.submit(login, '/login', { username: 'dave', password: 'dave-password-1' })).searchParams.get('code'),
+    ).toBeTruthy();
   });
 
   it('prompt=none never renders a page: login_required without a session, a code with one', async () => {
@@ -58,7 +71,12 @@ describe('OIDC interaction semantics', () => {
     const request = await authorizationRequest(config, { max_age: '0' });
     const login = expectPage(await browser.navigate(request.url.href), /<h1>Sign in<\/h1>/);
     const callback = expectCallback(await browser.submit(login, '/login', { username: 'dave', password: 'dave-password-1' }));
-    const again = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce, maxAge: 0 });
+    const again = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+      maxAge: 0,
+    });
     expect(again.claims()!.auth_time).toBeGreaterThan(firstAuth);
     expect(again.claims()!.sub).toBe(tokens.claims()!.sub);
   });

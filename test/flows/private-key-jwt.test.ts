@@ -46,13 +46,25 @@ afterAll(async () => {
 describe('private_key_jwt client authentication', () => {
   it('exchanges a code with a signed client assertion, and is refused with a key it did not register', async () => {
     const options = { execute: [client.allowInsecureRequests] };
-    const config = await client.discovery(new URL(gatehouse.url), 'signer', undefined, client.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }), options);
+    const config = await client.discovery(
+      new URL(gatehouse.url),
+      'signer',
+      undefined,
+      client.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }),
+      options,
+    );
     const request = await authorizationRequest(config, { scope: 'openid' });
     const callback = await signIn(newBrowser(), request, 'kim', 'kim-password-1');
     expect((await exchange(config, callback, request)).claims()).toMatchObject({ aud: 'signer' });
 
     const stranger = (await generateKeyPair('ES256')).privateKey;
-    const forged = await client.discovery(new URL(gatehouse.url), 'signer', undefined, client.PrivateKeyJwt({ key: stranger, kid: 'rp-key-1' }), options);
+    const forged = await client.discovery(
+      new URL(gatehouse.url),
+      'signer',
+      undefined,
+      client.PrivateKeyJwt({ key: stranger, kid: 'rp-key-1' }),
+      options,
+    );
     const second = await authorizationRequest(forged, { scope: 'openid' });
     // kim's consent to signer is remembered: the new browser session goes from login straight back to the client.
     const secondCallback = await signIn(newBrowser(), second, 'kim', 'kim-password-1', false);

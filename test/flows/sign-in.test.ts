@@ -21,7 +21,13 @@ let env: FlowEnv;
 let sub: string;
 beforeAll(async () => {
   env = await startFlowEnv();
-  sub = (await addUser(env.accounts, 'Alice', 'correct horse battery', { name: 'Alice Liddell', email: 'alice@example.com', email_verified: true }))._id;
+  sub = (
+    await addUser(env.accounts, 'Alice', 'correct horse battery', {
+      name: 'Alice Liddell',
+      email: 'alice@example.com',
+      email_verified: true,
+    })
+  )._id;
 });
 afterAll(async () => {
   await env.stop();
@@ -38,7 +44,10 @@ describe('sign-in with a confidential web client', () => {
     // The login page, then the consent page naming the client, the scopes and the claims.
     const login = expectPage(await browser.navigate(request.url.href), /<h1>Sign in<\/h1>/);
     expect(login.html).toContain('to continue to Web App');
-    const consent = expectPage(await browser.submit(login, '/login', { username: 'alice', password: 'correct horse battery' }), /Allow access\?/);
+    const consent = expectPage(
+      await browser.submit(login, '/login', { username: 'alice', password: 'correct horse battery' }),
+      /Allow access\?/,
+    );
     expect(consent.html).toContain('Web App is asking to:');
     expect(consent.html).toContain('See your email address');
     expect(consent.html).toContain('Keep access while you are away');
@@ -55,7 +64,13 @@ describe('sign-in with a confidential web client', () => {
     expect(tokens.scope!.split(' ').sort()).toEqual(['email', 'offline_access', 'openid', 'profile']);
 
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, sub);
-    expect(userinfo).toMatchObject({ sub, name: 'Alice Liddell', email: 'alice@example.com', email_verified: true, preferred_username: 'Alice' });
+    expect(userinfo).toMatchObject({
+      sub,
+      name: 'Alice Liddell',
+      email: 'alice@example.com',
+      email_verified: true,
+      preferred_username: 'Alice',
+    });
 
     // Refresh rotates: the new refresh token works, the old one is refused, and replaying it revokes the grant.
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
@@ -81,14 +96,25 @@ describe('sign-in with a confidential web client', () => {
     // Revocation answers JSON (RFC 7009 allows any body), which SPA libraries such as oidc-client-ts require.
     const revoked = await fetch(config.serverMetadata().revocation_endpoint!, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ token: second.access_token }),
     });
-    expect([revoked.status, revoked.headers.get('content-type'), await revoked.text()]).toEqual([200, 'application/json; charset=utf-8', '{}']);
+    expect([revoked.status, revoked.headers.get('content-type'), await revoked.text()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      '{}',
+    ]);
     expect((await client.tokenIntrospection(config, second.access_token)).active).toBe(false);
 
     // RP-initiated logout with id_token_hint: a confirmation page, then back to the registered URI.
-    const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: second.id_token!, post_logout_redirect_uri: LOGGED_OUT, state: 'bye' });
+    const logoutUrl = client.buildEndSessionUrl(config, {
+      id_token_hint: second.id_token!,
+      post_logout_redirect_uri: LOGGED_OUT,
+      state: 'bye',
+    });
     const confirm = expectPage(await browser.navigate(logoutUrl.href), /<h1>Sign out\?<\/h1>/);
     const back = expectCallback(await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' }));
     expect(back.origin + back.pathname).toBe(LOGGED_OUT);
@@ -125,7 +151,10 @@ describe('sign-in with a confidential web client', () => {
 describe('consent is remembered per account and client, across browser sessions', () => {
   /** RP-initiated logout with id_token_hint, confirmed: the browser's session at Gatehouse ends. */
   async function signOut(config: client.Configuration, browser: ReturnType<typeof newBrowser>, idToken: string) {
-    const confirm = expectPage(await browser.navigate(client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: LOGGED_OUT }).href), /Sign out\?/);
+    const confirm = expectPage(
+      await browser.navigate(client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: LOGGED_OUT }).href),
+      /Sign out\?/,
+    );
     expectCallback(await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' }));
   }
 
@@ -150,7 +179,9 @@ describe('consent is remembered per account and client, across browser sessions'
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(true);
     const third = await authorizationRequest(config);
-    expect((await exchange(config, await signIn(newBrowser(), third, 'cora', 'cora-password-1', false), third)).refresh_token).toEqual(expect.any(String));
+    expect((await exchange(config, await signIn(newBrowser(), third, 'cora', 'cora-password-1', false), third)).refresh_token).toEqual(
+      expect.any(String),
+    );
   });
 
   it('a scope the user has not allowed this client yet still shows the consent page, for that scope only', async () => {
@@ -162,7 +193,10 @@ describe('consent is remembered per account and client, across browser sessions'
     const browser = newBrowser();
     const wider = await authorizationRequest(config, { scope: 'openid email profile offline_access' });
     const login = expectPage(await browser.navigate(wider.url.href), /<h1>Sign in<\/h1>/);
-    const consent = expectPage(await browser.submit(login, '/login', { username: 'cyd', password: 'cyd-password-1' }), /<h1>Allow access\?<\/h1>/);
+    const consent = expectPage(
+      await browser.submit(login, '/login', { username: 'cyd', password: 'cyd-password-1' }),
+      /<h1>Allow access\?<\/h1>/,
+    );
     expect(consent.html).toContain('See your name and profile details');
     expect(consent.html).not.toContain('See your email address');
     const tokens = await exchange(config, expectCallback(await browser.submit(consent, '/confirm')), wider);

@@ -1,7 +1,19 @@
 // Brute-force protection: per-username and per-IP failure counters in MongoDB, a lockout, 429 with Retry-After.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type * as client from 'openid-client';
-import { addUser, authorizationRequest, discover, exchange, expectCallback, expectPage, newBrowser, signIn, startFlowEnv, SECRETS, type FlowEnv } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  discover,
+  exchange,
+  expectCallback,
+  expectPage,
+  newBrowser,
+  signIn,
+  startFlowEnv,
+  SECRETS,
+  type FlowEnv,
+} from '../helpers/oidc-flow.js';
 
 const GENERIC = 'The username or password is incorrect.';
 let env: FlowEnv;
@@ -67,7 +79,10 @@ describe('client IP behind the proxy (trust_proxy: 1)', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt(`198.51.100.${i}, 10.0.9.1`, `spray${i}`, 'wrong')).page!.status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const audited = await env.storage.db.collection('audit').find({ type: 'login.failure', user: { $in: ['spray0', 'spray1'] } }).toArray();
+    const audited = await env.storage.db
+      .collection('audit')
+      .find({ type: 'login.failure', user: { $in: ['spray0', 'spray1'] } })
+      .toArray();
     expect(audited.map((event) => event.ip)).toEqual(['10.0.9.1', '10.0.9.1']);
   });
 });
@@ -109,7 +124,12 @@ describe('client authentication throttling', () => {
         body: new URLSearchParams({ token: 'not-a-token' }),
       });
     const statuses: number[] = [];
-    for (const [path, scheme] of [['/TOKEN/INTROSPECTION', 'basic'], ['/token/', 'BASIC'], ['/Token/Revocation/', 'Basic'], ['/token', 'basic']])
+    for (const [path, scheme] of [
+      ['/TOKEN/INTROSPECTION', 'basic'],
+      ['/token/', 'BASIC'],
+      ['/Token/Revocation/', 'Basic'],
+      ['/token', 'basic'],
+    ])
       statuses.push((await post(path!, scheme!)).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
@@ -131,7 +151,11 @@ describe('client authentication throttling under a busy client', () => {
     const introspect = () =>
       fetch(introspection, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`first:${SECRETS.first}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.4.0.1' },
+        headers: {
+          authorization: `Basic ${Buffer.from(`first:${SECRETS.first}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': '10.4.0.1',
+        },
         body: new URLSearchParams({ token: access_token }),
       });
     // Ten times the per-client limit (3), all in flight at once.

@@ -103,7 +103,9 @@ afterAll(async () => {
 });
 
 const discover = (clientId: string) =>
-  client.discovery(new URL(gatehouse.url), clientId, undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+  client.discovery(new URL(gatehouse.url), clientId, undefined, client.ClientSecretBasic(SECRET), {
+    execute: [client.allowInsecureRequests],
+  });
 
 async function tokensFor(clientId: string, params: Record<string, string> = {}) {
   const config = await discover(clientId);
@@ -184,9 +186,21 @@ describe('claims by scope and destination', () => {
   it('puts access-token claims and hook claims into a JWT access token, never over reserved claims', async () => {
     const { tokens } = await tokensFor('web', { resource: API, scope: 'openid roles org read:orders' });
     const jwks = createRemoteJWKSet(new URL(`${gatehouse.url}/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: gatehouse.url, audience: API, typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: gatehouse.url,
+      audience: API,
+      typ: 'at+jwt',
+    });
     expect(protectedHeader.alg).toBe('ES256');
-    expect(payload).toMatchObject({ sub, client_id: 'web', scope: 'read:orders', roles: ['admin', 'ops'], org_id: 'o1', tenant: 'tenant-1', hook_resource: API });
+    expect(payload).toMatchObject({
+      sub,
+      client_id: 'web',
+      scope: 'read:orders',
+      roles: ['admin', 'ops'],
+      org_id: 'o1',
+      tenant: 'tenant-1',
+      hook_resource: API,
+    });
     expect(payload.org_name).toBeUndefined();
     expect(payload.iss).toBe(gatehouse.url);
     expect(tokens.claims()!.sub).toBe(sub);
@@ -222,7 +236,12 @@ describe('resource servers', () => {
     const { tokens } = await tokensFor('web', { resource: 'https://opaque.example.com', scope: 'openid read:orders' });
     expect(tokens.access_token.split('.')).toHaveLength(1);
     const api = await discover('api-reader');
-    expect(await client.tokenIntrospection(api, tokens.access_token)).toMatchObject({ active: true, client_id: 'web', scope: 'read:orders', aud: 'https://opaque.example.com' });
+    expect(await client.tokenIntrospection(api, tokens.access_token)).toMatchObject({
+      active: true,
+      client_id: 'web',
+      scope: 'read:orders',
+      aud: 'https://opaque.example.com',
+    });
   });
 
   it("tells only the token's client and the API it was issued for that a token is active", async () => {
@@ -236,19 +255,30 @@ describe('resource servers', () => {
 });
 
 describe('hooks that fail', () => {
-  it.each(['broken', 'badclaims'])('%s: a throwing ttl hook or an ill-typed claims hook is an OAuth server_error, and the server keeps serving', async (clientId) => {
-    const config = await discover(clientId);
-    const request = await authorizationRequest(config);
-    const callback = await signIn(newBrowser(), request, 'olga', 'olga-password-1');
-    const response = await fetch(config.serverMetadata().token_endpoint!, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: request.verifier }),
-    });
-    expect(response.status).toBe(500);
-    const body = (await response.json()) as Record<string, string>;
-    expect(body.error).toBe('server_error');
-    expect(JSON.stringify(body)).not.toContain('exploded');
-    expect((await fetch(`${gatehouse.url}/healthz`)).status).toBe(200);
-  });
+  it.each(['broken', 'badclaims'])(
+    '%s: a throwing ttl hook or an ill-typed claims hook is an OAuth server_error, and the server keeps serving',
+    async (clientId) => {
+      const config = await discover(clientId);
+      const request = await authorizationRequest(config);
+      const callback = await signIn(newBrowser(), request, 'olga', 'olga-password-1');
+      const response = await fetch(config.serverMetadata().token_endpoint!, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code')!,
+          redirect_uri: CALLBACK,
+          code_verifier: request.verifier,
+        }),
+      });
+      expect(response.status).toBe(500);
+      const body = (await response.json()) as Record<string, string>;
+      expect(body.error).toBe('server_error');
+      expect(JSON.stringify(body)).not.toContain('exploded');
+      expect((await fetch(`${gatehouse.url}/healthz`)).status).toBe(200);
+    },
+  );
 });

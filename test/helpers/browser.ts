@@ -29,7 +29,12 @@ export class Browser {
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url);
     const cookie = [...this.cookies.values()]
-      .filter((candidate) => target.pathname === candidate.path || target.pathname.startsWith(candidate.path.endsWith('/') ? candidate.path : `${candidate.path}/`) || candidate.path === '/')
+      .filter(
+        (candidate) =>
+          target.pathname === candidate.path ||
+          target.pathname.startsWith(candidate.path.endsWith('/') ? candidate.path : `${candidate.path}/`) ||
+          candidate.path === '/',
+      )
       .map((candidate) => `${candidate.name}=${candidate.value}`)
       .join('; ');
     const headers = new Headers(init.headers);
@@ -86,7 +91,7 @@ export function findForm(html: string, actionPart: string): { action: string; hi
   const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
   for (const [, attributes, inner] of forms) {
     const action = /action="([^"]*)"/.exec(attributes!)?.[1]?.replace(/&amp;/g, '&');
-    if (!action || !action.includes(actionPart)) continue;
+    if (!action?.includes(actionPart)) continue;
     const hidden: Record<string, string> = {};
     for (const [input] of inner!.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
       const name = /name="([^"]*)"/.exec(input)?.[1];

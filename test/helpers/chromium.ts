@@ -77,7 +77,11 @@ async function bundledChromium(): Promise<ChromiumForTests> {
     await mkdir(cacheRoot, { recursive: true });
     const staging = await mkdtemp(path.join(cacheRoot, `${version}.partial-`));
     try {
-      await pipeline(createReadStream(path.join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(path.join(staging, 'chromium'), { mode: 0o755 }));
+      await pipeline(
+        createReadStream(path.join(bin, 'chromium.br')),
+        createBrotliDecompress(),
+        createWriteStream(path.join(staging, 'chromium'), { mode: 0o755 }),
+      );
       // SwiftShader sits beside the binary, where Chromium looks for it; lib/ holds NSS, NSPR and expat; fonts/ holds Open Sans.
       for (const archive of ['swiftshader.tar.br', 'al2023.tar.br']) untarBrotli(path.join(bin, archive), staging);
       await mkdir(path.join(staging, 'fonts'));
@@ -111,5 +115,8 @@ async function bundledChromium(): Promise<ChromiumForTests> {
  * streamed pipe fail with "Premature close".
  */
 function untarBrotli(archive: string, into: string): void {
-  execFileSync('tar', ['-x', '--no-same-owner', '-C', into], { input: brotliDecompressSync(readFileSync(archive)), stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync('tar', ['-x', '--no-same-owner', '-C', into], {
+    input: brotliDecompressSync(readFileSync(archive)),
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
 }

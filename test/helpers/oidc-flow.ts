@@ -10,7 +10,11 @@ import { startTestStorage, type TestStorage } from './test-storage.js';
 
 export const CALLBACK = 'http://127.0.0.1:9/cb';
 export const LOGGED_OUT = 'http://127.0.0.1:9/logged-out';
-export const SECRETS = { web: 'web-secret-0123456789abcdef0123456789', first: 'first-secret-0123456789abcdef01234567', legacy: 'legacy-secret-0123456789abcdef0123456' };
+export const SECRETS = {
+  web: 'web-secret-0123456789abcdef0123456789',
+  first: 'first-secret-0123456789abcdef01234567',
+  legacy: 'legacy-secret-0123456789abcdef0123456',
+};
 /** Low scrypt cost keeps the suite quick; production defaults are tested in the password tests. */
 export const TEST_PASSWORD_HASHING = { N: 16384, r: 8, p: 1 };
 

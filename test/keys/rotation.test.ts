@@ -1,7 +1,14 @@
 // Staged key rotation on a controllable clock, sealing at rest, and running instances picking rotations up.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
-import { ensureSigningKeys, keyState, listSigningKeys, loadSigningJwks, rotateSigningKeys, type StoredKey } from '../../src/keys/signing-keys.js';
+import {
+  ensureSigningKeys,
+  keyState,
+  listSigningKeys,
+  loadSigningJwks,
+  rotateSigningKeys,
+  type StoredKey,
+} from '../../src/keys/signing-keys.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 import { runProcess } from '../helpers/run-process.js';
 import { writeConfigFile } from '../helpers/harness.js';
@@ -18,7 +25,8 @@ afterAll(async () => {
   await storage.stop();
 });
 
-const kidsFor = (jwks: { keys: { kid?: string; alg?: string }[] }, alg: string) => jwks.keys.filter((key) => key.alg === alg).map((key) => key.kid);
+const kidsFor = (jwks: { keys: { kid?: string; alg?: string }[] }, alg: string) =>
+  jwks.keys.filter((key) => key.alg === alg).map((key) => key.kid);
 
 describe('staged rotation timeline', () => {
   it('publishes a new key at once, signs with it only after the delay, and retires the old one after the longest token lifetime', async () => {
@@ -72,11 +80,14 @@ describe('rotation while Gatehouse runs', () => {
   });
 
   it('gatehouse keys rotate: new kids appear in /jwks without a restart, then sign new ID tokens', async () => {
-    const jwks = async () => ((await (await fetch(`${env.gatehouse.url}/jwks`)).json()) as { keys: { kid: string; alg: string }[] });
+    const jwks = async () => (await (await fetch(`${env.gatehouse.url}/jwks`)).json()) as { keys: { kid: string; alg: string }[] };
     const before = kidsFor(await jwks(), 'RS256');
     expect(before).toHaveLength(1);
 
-    const cliEnv = { MONGODB_URI: env.storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\nkeys:\n  activation_delay: 2s\n`) };
+    const cliEnv = {
+      MONGODB_URI: env.storage.uri,
+      GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\nkeys:\n  activation_delay: 2s\n`),
+    };
     const rotated = await runProcess('dist/cli/index.js', ['keys', 'rotate'], cliEnv);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/added RS256 key \S+: published now, signs from/);

@@ -1,14 +1,26 @@
 // /metrics: Prometheus text behind a bearer token, counting requests, tokens, logins, throttling and MongoDB latency.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { freePort } from '../helpers/harness.js';
-import { addUser, authorizationRequest, discover, exchange, expectPage, newBrowser, signIn, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  discover,
+  exchange,
+  expectPage,
+  newBrowser,
+  signIn,
+  startFlowEnv,
+  type FlowEnv,
+} from '../helpers/oidc-flow.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 describe('/metrics on the main port behind a bearer token', () => {
   let env: FlowEnv;
   beforeAll(async () => {
-    env = await startFlowEnv(`metrics:\n  bearer_token: ${TOKEN}\nlogin_throttling:\n  per_username: { attempts: 1, window: 15m, lockout: 15m }\n`);
+    env = await startFlowEnv(
+      `metrics:\n  bearer_token: ${TOKEN}\nlogin_throttling:\n  per_username: { attempts: 1, window: 15m, lockout: 15m }\n`,
+    );
     await addUser(env.accounts, 'xena', 'xena-password-1');
   });
   afterAll(async () => {
@@ -35,7 +47,9 @@ describe('/metrics on the main port behind a bearer token', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/gatehouse_http_requests_total\{route="\/token",method="POST",status="200"\} 1/);
-    expect(text).toMatch(/gatehouse_http_request_duration_seconds_bucket\{le="[\d.]+",route="\/interaction\/:uid",method="GET",status="200"\}/);
+    expect(text).toMatch(
+      /gatehouse_http_request_duration_seconds_bucket\{le="[\d.]+",route="\/interaction\/:uid",method="GET",status="200"\}/,
+    );
     expect(text).toMatch(/gatehouse_tokens_issued_total\{grant_type="authorization_code",client_id="web"\} 1/);
     expect(text).toMatch(/gatehouse_logins_total\{outcome="success"\} 1/);
     expect(text).toMatch(/gatehouse_logins_total\{outcome="failure"\} 1/);

@@ -10,7 +10,12 @@ let storage: TestStorage;
 let gatehouse: Gatehouse;
 beforeAll(async () => {
   storage = await startTestStorage();
-  gatehouse = await startTestGatehouse({ mongoUri: storage.uri, dbName: storage.dbName, yaml: `trust_proxy: 1\n${CLIENTS_YAML}`, env: { WEB_SECRET: SECRETS.web } });
+  gatehouse = await startTestGatehouse({
+    mongoUri: storage.uri,
+    dbName: storage.dbName,
+    yaml: `trust_proxy: 1\n${CLIENTS_YAML}`,
+    env: { WEB_SECRET: SECRETS.web },
+  });
 });
 afterAll(async () => {
   await gatehouse.close();
@@ -33,7 +38,8 @@ describe('pages', () => {
   });
 
   it("keep the trusted proxy's X-Request-Id only when it is well-formed and short", async () => {
-    const idFor = async (sent: string) => (await fetch(`${gatehouse.url}/healthz`, { headers: { 'x-request-id': sent } })).headers.get('x-request-id');
+    const idFor = async (sent: string) =>
+      (await fetch(`${gatehouse.url}/healthz`, { headers: { 'x-request-id': sent } })).headers.get('x-request-id');
     expect(await idFor('proxy-req-0123456789')).toBe('proxy-req-0123456789');
     for (const bad of ['a'.repeat(65), 'id with spaces 0123', 'short'])
       expect(await idFor(bad)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -58,7 +64,10 @@ describe('request limits', () => {
 
   it('refuses oversized headers with 431', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: gatehouse.port, path: '/healthz', headers: { 'x-filler': 'y'.repeat(20_000) } }, (res) => resolve(res.statusCode!));
+      const req = httpRequest(
+        { host: '127.0.0.1', port: gatehouse.port, path: '/healthz', headers: { 'x-filler': 'y'.repeat(20_000) } },
+        (res) => resolve(res.statusCode!),
+      );
       req.on('error', reject);
       req.end();
     });
@@ -80,10 +89,16 @@ describe('production', () => {
       mongoUri: storage.uri,
       dbName: `${storage.dbName}_hsts`,
       yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n',
-      env: { NODE_ENV: 'production', ISSUER: 'https://id.example.test', GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789' },
+      env: {
+        NODE_ENV: 'production',
+        ISSUER: 'https://id.example.test',
+        GATEHOUSE_KEY_ENCRYPTION_KEY: 'a-long-random-key-encryption-key-for-tests-0123456789',
+      },
     });
     try {
-      expect((await fetch(`${production.url}/healthz`)).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect((await fetch(`${production.url}/healthz`)).headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
     } finally {
       await production.close();
     }

@@ -4,12 +4,27 @@ import { WireServer } from '@gatehouse/mongo-wire';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { MongoClient } from 'mongodb';
 import { startTestGatehouse } from '../helpers/harness.js';
-import { addUser, authorizationRequest, CLIENTS_YAML, discover, exchange, expectPage, newBrowser, signIn, SECRETS } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  CLIENTS_YAML,
+  discover,
+  exchange,
+  expectPage,
+  newBrowser,
+  signIn,
+  SECRETS,
+} from '../helpers/oidc-flow.js';
 
 describe('database outage', () => {
   it('answers 503 server_error within bounded time while MongoDB is down, and recovers without a restart', async () => {
     let database = await WireServer.start();
-    const gatehouse = await startTestGatehouse({ mongoUri: database.uri(), dbName: 'outage', yaml: CLIENTS_YAML, env: { WEB_SECRET: SECRETS.web } });
+    const gatehouse = await startTestGatehouse({
+      mongoUri: database.uri(),
+      dbName: 'outage',
+      yaml: CLIENTS_YAML,
+      env: { WEB_SECRET: SECRETS.web },
+    });
     const seed = await MongoClient.connect(database.uri());
     await addUser(new AccountStore(seed.db('outage')), 'una', 'una-password-1');
     await seed.close();
@@ -25,21 +40,33 @@ describe('database outage', () => {
       const started = Date.now();
       const token = await fetch(`${gatehouse.url}/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'some-code', redirect_uri: 'http://127.0.0.1:9/cb', code_verifier: 'x'.repeat(43) }),
+        headers: {
+          authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'some-code',
+          redirect_uri: 'http://127.0.0.1:9/cb',
+          code_verifier: 'x'.repeat(43),
+        }),
       });
       expect(Date.now() - started).toBeLessThan(9000);
       expect(token.status).toBe(503);
       expect(await token.json()).toMatchObject({ error: 'server_error' });
 
-      const page = expectPage(await browser.submit(login, '/login', { username: 'una', password: 'una-password-1' }), /Something went wrong/);
+      const page = expectPage(
+        await browser.submit(login, '/login', { username: 'una', password: 'una-password-1' }),
+        /Something went wrong/,
+      );
       expect(page.status).toBe(503);
       expect(page.html).toContain('server_error');
       expect((await fetch(`${gatehouse.url}/readyz`)).status).toBe(503);
 
       database = await WireServer.start({ port, store });
       const deadline = Date.now() + 20_000;
-      while ((await fetch(`${gatehouse.url}/readyz`)).status !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      while ((await fetch(`${gatehouse.url}/readyz`)).status !== 200 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
 
       // Written before the outage (the account, the keys), usable after it, without a restart.
       const request = await authorizationRequest(config);

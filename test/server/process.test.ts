@@ -23,7 +23,11 @@ clients:
     client_secret: only-twenty-bytes-xx
     redirect_uris: [https://app.example.com/cb]
 `);
-    const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: file, NODE_ENV: 'production', GATEHOUSE_KEY_ENCRYPTION_KEY: 'secret' });
+    const result = await runProcess('dist/main.js', [], {
+      GATEHOUSE_CONFIG: file,
+      NODE_ENV: 'production',
+      GATEHOUSE_KEY_ENCRYPTION_KEY: 'secret',
+    });
     expect(result.code).toBe(1);
     // (Node 20 adds oidc-provider's "unsupported runtime" warning; the refusal lines are what matter.)
     expect(result.stderr.split('\n').filter((line) => line.startsWith('refusing'))).toEqual([
@@ -38,7 +42,9 @@ clients:
   });
 
   it('refuses an https issuer without trust_proxy, since the listener is plain http', async () => {
-    const file = writeConfigFile('port: 3000\nissuer: https://id.example.com\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n');
+    const file = writeConfigFile(
+      'port: 3000\nissuer: https://id.example.com\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n',
+    );
     const result = await runProcess('dist/main.js', [], {
       GATEHOUSE_CONFIG: file,
       NODE_ENV: 'production',
@@ -90,7 +96,14 @@ clients:
     const { request } = await import('node:http');
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path: '/token', method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/token',
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
         (res) => {
           let body = '';
           res.on('data', (chunk) => (body += chunk));
@@ -125,18 +138,34 @@ describe('graceful shutdown under load', () => {
     // 40 requests, all connected and with their headers sent before SIGTERM, their bodies still arriving after it.
     const connected: Promise<void>[] = [];
     const finishers: (() => void)[] = [];
-    const responses = Array.from({ length: 40 }, (_, i) =>
-      new Promise<{ status: number; complete: boolean }>((resolve, reject) => {
-        // A fresh connection each: the global agent could hand back a stale keep-alive socket to a reused port.
-        const req = request({ host: '127.0.0.1', port, path: '/token', method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-          let body = '';
-          res.on('data', (chunk) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, complete: body.endsWith('}') && res.complete }));
-        });
-        req.on('error', reject);
-        connected.push(new Promise((ready) => req.on('socket', (socket) => socket.once('connect', () => req.write('grant_type=authorization_code', () => ready())))));
-        finishers.push(() => req.end(`&code=c${i}`));
-      }),
+    const responses = Array.from(
+      { length: 40 },
+      (_, i) =>
+        new Promise<{ status: number; complete: boolean }>((resolve, reject) => {
+          // A fresh connection each: the global agent could hand back a stale keep-alive socket to a reused port.
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/token',
+              method: 'POST',
+              agent: false,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (chunk) => (body += chunk));
+              res.on('end', () => resolve({ status: res.statusCode!, complete: body.endsWith('}') && res.complete }));
+            },
+          );
+          req.on('error', reject);
+          connected.push(
+            new Promise((ready) =>
+              req.on('socket', (socket) => socket.once('connect', () => req.write('grant_type=authorization_code', () => ready()))),
+            ),
+          );
+          finishers.push(() => req.end(`&code=c${i}`));
+        }),
     );
     await Promise.all(connected);
     server.child.kill('SIGTERM');

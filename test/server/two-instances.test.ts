@@ -6,7 +6,16 @@ import { freePort, startTestGatehouse } from '../helpers/harness.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import type { Gatehouse } from '../../src/gatehouse.js';
-import { addUser, authorizationRequest, CALLBACK, CLIENTS_YAML, expectCallback, expectPage, LOGGED_OUT, SECRETS } from '../helpers/oidc-flow.js';
+import {
+  addUser,
+  authorizationRequest,
+  CALLBACK,
+  CLIENTS_YAML,
+  expectCallback,
+  expectPage,
+  LOGGED_OUT,
+  SECRETS,
+} from '../helpers/oidc-flow.js';
 
 let storage: TestStorage;
 let a: Gatehouse;
@@ -17,7 +26,8 @@ let turn = 0;
 /** Sends each request to the other instance than the last one; both serve the same issuer. */
 function alternate(url: string): string {
   const target = new URL(url);
-  if (target.hostname === 'localhost' && [a.port, b.port].includes(Number(target.port))) target.port = String(turn++ % 2 === 0 ? a.port : b.port);
+  if (target.hostname === 'localhost' && [a.port, b.port].includes(Number(target.port)))
+    target.port = String(turn++ % 2 === 0 ? a.port : b.port);
   return target.href;
 }
 
@@ -53,7 +63,11 @@ describe('two instances on one database', () => {
     const login = expectPage(await browser.navigate(request.url.href), /Sign in/);
     const consent = expectPage(await browser.submit(login, '/login', { username: 'quinn', password: 'quinn-password-1' }), /Allow access/);
     const callback = expectCallback(await browser.submit(consent, '/confirm'));
-    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(true);
 

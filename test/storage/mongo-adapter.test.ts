@@ -68,7 +68,7 @@ describe('MongoAdapter', () => {
     expect(await adapter.find('at-expired')).toBeUndefined();
   });
 
-  it('latestGrantId: an account\'s newest unexpired grant for a client, looked up by strings only', async () => {
+  it("latestGrantId: an account's newest unexpired grant for a client, looked up by strings only", async () => {
     const grants = adapterFor('Grant');
     await grants.upsert('g-older', { accountId: 'acc-l', clientId: 'c-l', iat: 100 }, 600);
     await grants.upsert('g-newer', { accountId: 'acc-l', clientId: 'c-l', iat: 200 }, 600);
@@ -149,7 +149,12 @@ describe('MongoAdapter', () => {
     );
     const grantIndexes = await storage.db.collection(modelCollectionName('Grant')).listIndexes().toArray();
     expect(grantIndexes).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'accountId_clientId_iat', key: { 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 } })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'accountId_clientId_iat',
+          key: { 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 },
+        }),
+      ]),
     );
     const sessionIndexes = await storage.db.collection(modelCollectionName('Session')).listIndexes().toArray();
     expect(sessionIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'uid', unique: true })]));

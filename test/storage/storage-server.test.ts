@@ -3,7 +3,9 @@ import { describe, it, expect, jest } from '@jest/globals';
 
 // What Node throws for a package absent from node_modules (seen in an `npm ci --omit=dev` install).
 function notInstalled(name: string): Error {
-  return Object.assign(new Error(`Cannot find package '${name}' imported from /app/dist/storage/storage-server.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+  return Object.assign(new Error(`Cannot find package '${name}' imported from /app/dist/storage/storage-server.js`), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
 }
 const imported: string[] = [];
 for (const name of ['mongodb-memory-server', '@gatehouse/mongo-wire']) {

@@ -20,7 +20,10 @@ export class WireCollection {
   private readonly docs = new Map<string, Document>();
   private readonly indexes = new Map<string, IndexState>();
 
-  constructor(readonly db: string, readonly name: string) {}
+  constructor(
+    readonly db: string,
+    readonly name: string,
+  ) {}
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -151,10 +154,16 @@ export class WireCollection {
     for (const { spec: existing } of this.indexes.values()) {
       if (existing.name === spec.name) {
         if (!sameKey(existing, spec)) {
-          throw new WireError('IndexKeySpecsConflict', `An existing index has the same name as the requested index but different key specs. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`);
+          throw new WireError(
+            'IndexKeySpecsConflict',
+            `An existing index has the same name as the requested index but different key specs. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
+          );
         }
         if (sameOptions(existing, spec)) return false;
-        throw new WireError('IndexOptionsConflict', `An existing index has the same name as the requested index but different options. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`);
+        throw new WireError(
+          'IndexOptionsConflict',
+          `An existing index has the same name as the requested index but different options. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
+        );
       }
       if (sameKey(existing, spec)) {
         throw new WireError('IndexOptionsConflict', `Index already exists with a different name: ${existing.name}`);

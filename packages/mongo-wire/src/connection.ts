@@ -43,7 +43,10 @@ function respond(request: WireRequest, connectionId: number, shared: ConnectionC
     const name = Object.keys(request.body)[0] ?? '';
     const doc: Document = LEGACY_HANDSHAKE.has(name)
       ? helloReply(ctx)
-      : new WireError('UnsupportedOpQueryCommand', `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`).toReply();
+      : new WireError(
+          'UnsupportedOpQueryCommand',
+          `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`,
+        ).toReply();
     return buildOpReply(responseId, request.header.requestId, doc);
   }
   const doc = runCommand(request.body, ctx);

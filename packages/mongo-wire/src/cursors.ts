@@ -41,7 +41,10 @@ export class CursorRegistry {
     const cursor = this.open.get(id);
     if (!cursor) throw new WireError('CursorNotFound', `cursor id ${id} not found`);
     if (typeof collection === 'string' && cursor.ns !== `${db}.${collection}` && !cursor.ns.startsWith(`${db}.$cmd`)) {
-      throw new WireError('Unauthorized', `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw new WireError(
+        'Unauthorized',
+        `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     const size = typeof batchSize === 'number' && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER;
     const batch = takeBatch(cursor.docs, cursor.position, size);

@@ -34,7 +34,11 @@ export class WireError extends Error {
   /** Extra fields mongod attaches to some errors (keyPattern/keyValue on duplicates). */
   readonly extra: Document;
 
-  constructor(readonly codeName: ErrorCodeName, message: string, extra: Document = {}) {
+  constructor(
+    readonly codeName: ErrorCodeName,
+    message: string,
+    extra: Document = {},
+  ) {
     super(message);
     this.name = 'WireError';
     this.code = ErrorCodes[codeName];

@@ -23,7 +23,9 @@ const COMPARED_OPTIONS = ['unique', 'sparse', 'expireAfterSeconds', 'partialFilt
 const IGNORED_OPTIONS = new Set(['v', 'key', 'name', 'background', 'ns']);
 
 export function defaultIndexName(key: Record<string, unknown>): string {
-  return Object.entries(key).map(([field, dir]) => `${field}_${String(dir)}`).join('_');
+  return Object.entries(key)
+    .map(([field, dir]) => `${field}_${String(dir)}`)
+    .join('_');
 }
 
 export function normalizeIndexSpec(raw: unknown): IndexSpec {
@@ -51,7 +53,7 @@ export function normalizeIndexSpec(raw: unknown): IndexSpec {
   if (spec.expireAfterSeconds !== undefined) {
     const secs = spec.expireAfterSeconds;
     if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0) {
-      throw new WireError('InvalidOptions', 'TTL index \'expireAfterSeconds\' option must be a non-negative number');
+      throw new WireError('InvalidOptions', "TTL index 'expireAfterSeconds' option must be a non-negative number");
     }
   }
   if (spec.partialFilterExpression !== undefined && !isPlainObject(spec.partialFilterExpression)) {

@@ -60,8 +60,10 @@ function equalityMatcher(filter: Document): Matcher | undefined {
     if (path.startsWith('$') || !isScalar(value)) return undefined;
     clauses.push([path, valueKey(value)]);
   }
-  return (doc) => clauses.every(([path, expected]) =>
-    pathValues(doc, path).some((v) => valueKey(v) === expected || (Array.isArray(v) && v.some((e) => valueKey(e) === expected))));
+  return (doc) =>
+    clauses.every(([path, expected]) =>
+      pathValues(doc, path).some((v) => valueKey(v) === expected || (Array.isArray(v) && v.some((e) => valueKey(e) === expected))),
+    );
 }
 
 /** Values whose equality is exactly canonical-key equality; null, regexes, arrays and documents go to mingo. */

@@ -45,14 +45,20 @@ export function applySimpleUpdate(doc: Document, modifier: Document): boolean {
       if (Array.isArray(node)) return false;
       if (!isPlainObject(node)) {
         if (index >= sets.length) break; // $unset through a non-document removes nothing, as in mongod.
-        throw new WireError('PathNotViable', `Cannot create field '${segments![depth + 1]}' in element {${segments![depth]}: ${JSON.stringify(node)}}`);
+        throw new WireError(
+          'PathNotViable',
+          `Cannot create field '${segments![depth + 1]}' in element {${segments![depth]}: ${JSON.stringify(node)}}`,
+        );
       }
     }
   }
   sets.forEach(([, value], index) => {
     const segments = split[index]!;
     let node = doc;
-    for (const segment of segments.slice(0, -1)) node = (node[segment] ??= {}) as Document;
+    for (const segment of segments.slice(0, -1)) {
+      node[segment] ??= {};
+      node = node[segment] as Document;
+    }
     node[segments.at(-1)!] = cloneDocument({ value }).value;
   });
   unsets.forEach((_, index) => {

@@ -8,7 +8,10 @@ export class TtlMonitor {
   private timer: NodeJS.Timeout | undefined;
   private sleepSecs: number;
 
-  constructor(private readonly store: WireStore, sleepSecs: number) {
+  constructor(
+    private readonly store: WireStore,
+    sleepSecs: number,
+  ) {
     this.sleepSecs = sleepSecs;
   }
 

@@ -8,8 +8,21 @@ import { cloneDocument, isPlainObject, valueKey, withIdFirst } from './values.js
 import { applySimpleUpdate } from './simple-update.js';
 
 const UPDATE_OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$currentDate',
-  '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit', '$setOnInsert',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$currentDate',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$bit',
+  '$setOnInsert',
 ]);
 const PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
@@ -27,7 +40,10 @@ function classify(update: unknown): UpdateKind {
     for (const stage of update) {
       const op = isPlainObject(stage) ? Object.keys(stage) : [];
       if (op.length !== 1 || !PIPELINE_STAGES.has(op[0])) {
-        throw new WireError('FailedToParse', `Invalid pipeline update stage ${JSON.stringify(op)}: allowed stages are ${[...PIPELINE_STAGES].join(', ')}`);
+        throw new WireError(
+          'FailedToParse',
+          `Invalid pipeline update stage ${JSON.stringify(op)}: allowed stages are ${[...PIPELINE_STAGES].join(', ')}`,
+        );
       }
     }
     return 'pipeline';
@@ -41,7 +57,10 @@ function classify(update: unknown): UpdateKind {
   }
   for (const op of operators) {
     if (!UPDATE_OPERATORS.has(op)) {
-      throw new WireError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw new WireError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
   }
   return 'operator';

@@ -69,7 +69,9 @@ export function valueKey(value: unknown): string {
   if (value instanceof Date) return `d:${value.getTime()}`;
   if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
   if (isPlainObject(value)) {
-    return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${valueKey(value[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .map((k) => `${JSON.stringify(k)}:${valueKey(value[k])}`)
+      .join(',')}}`;
   }
   switch (bsonType(value)) {
     case 'ObjectId':
@@ -116,7 +118,7 @@ function collect(value: unknown, parts: string[], i: number, out: unknown[]): vo
     else for (const item of value) collect(item, parts, i, out);
     return;
   }
-  if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, parts[i])) {
+  if (isPlainObject(value) && Object.hasOwn(value, parts[i])) {
     collect(value[parts[i]], parts, i + 1, out);
   }
 }

@@ -34,9 +34,9 @@ describe('document round trips', () => {
     const back = await h.db.collection<Keyed>('rt').findOne({ _id: 'rt-1' });
     expect(back).not.toBeNull();
     expect(back?.createdAt).toBeInstanceOf(Date);
-    expect((back?.createdAt as Date).getTime()).toBe(when.getTime());
-    expect((back?.ref as ObjectId).equals(ref)).toBe(true);
-    expect(Buffer.from((back?.blob as Binary).value())).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect((back!.createdAt as Date).getTime()).toBe(when.getTime());
+    expect((back!.ref as ObjectId).equals(ref)).toBe(true);
+    expect(Buffer.from((back!.blob as Binary).value())).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(back?.profile).toEqual({ name: 'Ada', tags: ['a', 'b'], nested: { deep: [1, { x: when }] } });
     expect(back?.empty).toEqual({});
     expect(back?.nothing).toBeNull();
@@ -61,18 +61,24 @@ describe('document round trips', () => {
 
 describe('query shaping', () => {
   beforeAll(async () => {
-    await h.db.collection<{ _id: string; n: number; group: number; secret: string }>('shape').insertMany(
-      Array.from({ length: 10 }, (_, i) => ({ _id: `s${i}`, n: (i * 7) % 10, group: i % 3, secret: 'x' })),
-    );
+    await h.db
+      .collection<{ _id: string; n: number; group: number; secret: string }>('shape')
+      .insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: `s${i}`, n: (i * 7) % 10, group: i % 3, secret: 'x' })));
   });
 
   it('sorts, skips and limits in that order', async () => {
-    const docs = await h.db.collection('shape').find({}, { sort: { n: -1 }, skip: 2, limit: 3 }).toArray();
+    const docs = await h.db
+      .collection('shape')
+      .find({}, { sort: { n: -1 }, skip: 2, limit: 3 })
+      .toArray();
     expect(docs.map((d) => d.n)).toEqual([7, 6, 5]);
   });
 
   it('applies inclusion and exclusion projections', async () => {
-    const included = await h.db.collection('shape').find({ group: 0 }, { projection: { n: 1, _id: 0 }, sort: { n: 1 } }).toArray();
+    const included = await h.db
+      .collection('shape')
+      .find({ group: 0 }, { projection: { n: 1, _id: 0 }, sort: { n: 1 } })
+      .toArray();
     expect(included).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
     const excluded = await h.db.collection<Keyed>('shape').findOne({ _id: 's1' }, { projection: { secret: 0 } });
     expect(excluded).toEqual({ _id: 's1', n: 7, group: 1 });
@@ -131,11 +137,7 @@ describe('updates', () => {
     expect(first.upsertedCount).toBe(1);
     expect(await coll.findOne({ _id: 'u1' })).toEqual({ _id: 'u1', tenant: 'acme', seen: 1, createdBy: 'first' });
 
-    const second = await coll.updateOne(
-      { _id: 'u1' },
-      { $set: { seen: 2 }, $setOnInsert: { createdBy: 'second' } },
-      { upsert: true },
-    );
+    const second = await coll.updateOne({ _id: 'u1' }, { $set: { seen: 2 }, $setOnInsert: { createdBy: 'second' } }, { upsert: true });
     expect(second.upsertedCount).toBe(0);
     expect(second.matchedCount).toBe(1);
     expect(second.modifiedCount).toBe(1);
@@ -152,10 +154,17 @@ describe('updates', () => {
 
   it('updates many with $inc and $push, and replaces whole documents keeping _id', async () => {
     const coll = h.db.collection<{ k: string; n?: number; list?: string[]; replaced?: boolean }>('multi');
-    await coll.insertMany([{ k: 'a', n: 1, list: [] }, { k: 'a', n: 2, list: [] }, { k: 'b', n: 3, list: [] }]);
+    await coll.insertMany([
+      { k: 'a', n: 1, list: [] },
+      { k: 'a', n: 2, list: [] },
+      { k: 'b', n: 3, list: [] },
+    ]);
     const many = await coll.updateMany({ k: 'a' }, { $inc: { n: 10 }, $push: { list: 'x' } });
     expect(many.modifiedCount).toBe(2);
-    expect((await coll.find({ k: 'a' }).sort({ n: 1 }).toArray()).map((d) => [d.n, d.list])).toEqual([[11, ['x']], [12, ['x']]]);
+    expect((await coll.find({ k: 'a' }).sort({ n: 1 }).toArray()).map((d) => [d.n, d.list])).toEqual([
+      [11, ['x']],
+      [12, ['x']],
+    ]);
 
     const before = await coll.findOne({ k: 'b' });
     await coll.replaceOne({ k: 'b' }, { k: 'c', replaced: true });
@@ -166,8 +175,17 @@ describe('updates', () => {
   it('$set and $unset nested paths create and remove sub-documents; a path through a scalar is refused and changes nothing', async () => {
     const coll = h.db.collection<Keyed>('nested-set');
     await coll.insertOne({ _id: 'n', payload: { kept: 1, gone: 2 }, label: 'text', list: [1, 2] });
-    await coll.updateOne({ _id: 'n' }, { $set: { 'payload.deep.er': { at: new Date(0) }, top: [1, { x: 'y' }] }, $unset: { 'payload.gone': '', 'missing.path': '' } });
-    expect(await coll.findOne({ _id: 'n' })).toEqual({ _id: 'n', payload: { kept: 1, deep: { er: { at: new Date(0) } } }, label: 'text', list: [1, 2], top: [1, { x: 'y' }] });
+    await coll.updateOne(
+      { _id: 'n' },
+      { $set: { 'payload.deep.er': { at: new Date(0) }, top: [1, { x: 'y' }] }, $unset: { 'payload.gone': '', 'missing.path': '' } },
+    );
+    expect(await coll.findOne({ _id: 'n' })).toEqual({
+      _id: 'n',
+      payload: { kept: 1, deep: { er: { at: new Date(0) } } },
+      label: 'text',
+      list: [1, 2],
+      top: [1, { x: 'y' }],
+    });
     const before = await coll.findOne({ _id: 'n' });
     await expect(coll.updateOne({ _id: 'n' }, { $set: { 'payload.kept': 3, 'label.inner': 1 } })).rejects.toThrow();
     await expect(coll.updateOne({ _id: 'n' }, { $set: { payload: 1, 'payload.kept': 2 } })).rejects.toThrow();
@@ -192,10 +210,23 @@ describe('updates', () => {
   });
   it('supports the positional $ operator and pipeline-style updates', async () => {
     const coll = h.db.collection<{ _id: string; items: Array<{ sku: string; qty: number }>; total?: number }>('positional');
-    await coll.insertOne({ _id: 'p', items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }] });
+    await coll.insertOne({
+      _id: 'p',
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 2 },
+      ],
+    });
     await coll.updateOne({ _id: 'p', 'items.sku': 'b' }, { $inc: { 'items.$.qty': 5 } });
     await coll.updateOne({ _id: 'p' }, [{ $set: { total: { $sum: '$items.qty' } } }]);
-    expect(await coll.findOne({ _id: 'p' })).toEqual({ _id: 'p', items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 7 }], total: 8 });
+    expect(await coll.findOne({ _id: 'p' })).toEqual({
+      _id: 'p',
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 7 },
+      ],
+      total: 8,
+    });
   });
 });
 
@@ -213,10 +244,18 @@ describe('findOneAndUpdate / findOneAndDelete', () => {
 
   it('upserts and honours sort when several documents match', async () => {
     const coll = h.db.collection('fam-sort');
-    await coll.insertMany([{ q: 1, rank: 2 }, { q: 1, rank: 1 }, { q: 1, rank: 3 }]);
+    await coll.insertMany([
+      { q: 1, rank: 2 },
+      { q: 1, rank: 1 },
+      { q: 1, rank: 3 },
+    ]);
     const lowest = await coll.findOneAndUpdate({ q: 1 }, { $set: { picked: true } }, { sort: { rank: 1 }, returnDocument: 'after' });
     expect(lowest?.rank).toBe(1);
-    const created = await coll.findOneAndUpdate({ q: 2 }, { $set: { made: true } }, { upsert: true, returnDocument: 'after', includeResultMetadata: true });
+    const created = await coll.findOneAndUpdate(
+      { q: 2 },
+      { $set: { made: true } },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+    );
     expect(created.lastErrorObject?.updatedExisting).toBe(false);
     expect(created.value).toMatchObject({ q: 2, made: true });
     const removed = await coll.findOneAndDelete({ q: 2 });
@@ -229,11 +268,7 @@ describe('findOneAndUpdate / findOneAndDelete', () => {
     await coll.insertOne({ _id: 'code', consumed: false });
     const attempts = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        coll.findOneAndUpdate(
-          { _id: 'code', consumed: false },
-          { $set: { consumed: true, by: i } },
-          { returnDocument: 'after' },
-        ),
+        coll.findOneAndUpdate({ _id: 'code', consumed: false }, { $set: { consumed: true, by: i } }, { returnDocument: 'after' }),
       ),
     );
     const winners = attempts.filter((doc): doc is NonNullable<typeof doc> => doc !== null);
@@ -264,18 +299,33 @@ describe('deletes and drops', () => {
 describe('aggregation', () => {
   it('runs a $match/$group/$sort pipeline', async () => {
     const coll = h.db.collection('agg');
-    await coll.insertMany([{ k: 'a', v: 1 }, { k: 'a', v: 2 }, { k: 'b', v: 5 }]);
-    const out = await coll.aggregate<Document>([{ $match: { v: { $gt: 0 } } }, { $group: { _id: '$k', total: { $sum: '$v' } } }, { $sort: { _id: 1 } }]).toArray();
-    expect(out).toEqual([{ _id: 'a', total: 3 }, { _id: 'b', total: 5 }]);
+    await coll.insertMany([
+      { k: 'a', v: 1 },
+      { k: 'a', v: 2 },
+      { k: 'b', v: 5 },
+    ]);
+    const out = await coll
+      .aggregate<Document>([{ $match: { v: { $gt: 0 } } }, { $group: { _id: '$k', total: { $sum: '$v' } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    expect(out).toEqual([
+      { _id: 'a', total: 3 },
+      { _id: 'b', total: 5 },
+    ]);
   });
 
   it('resolves $lookup against another collection of the same database', async () => {
-    await h.db.collection<{ _id: string; owner: string }>('grants').insertMany([{ _id: 'g1', owner: 'ann' }, { _id: 'g2', owner: 'ann' }]);
+    await h.db.collection<{ _id: string; owner: string }>('grants').insertMany([
+      { _id: 'g1', owner: 'ann' },
+      { _id: 'g2', owner: 'ann' },
+    ]);
     await h.db.collection<{ _id: string }>('owners').insertOne({ _id: 'ann' });
-    const out = await h.db.collection('owners').aggregate<Document>([
-      { $lookup: { from: 'grants', localField: '_id', foreignField: 'owner', as: 'grants' } },
-      { $project: { n: { $size: '$grants' } } },
-    ]).toArray();
+    const out = await h.db
+      .collection('owners')
+      .aggregate<Document>([
+        { $lookup: { from: 'grants', localField: '_id', foreignField: 'owner', as: 'grants' } },
+        { $project: { n: { $size: '$grants' } } },
+      ])
+      .toArray();
     expect(out).toEqual([{ _id: 'ann', n: 2 }]);
   });
 });
@@ -289,9 +339,28 @@ describe('refusals', () => {
     const coll = h.db.collection('js');
     await coll.insertOne({ a: 1 });
     await expect(coll.findOne({ $where: 'this.a === 1' })).rejects.toMatchObject({ code: 2 });
-    await expect(coll.findOne({ $expr: { $function: { body: 'function() { return true }', args: [], lang: 'js' } } })).rejects.toMatchObject({ code: 2 });
     await expect(
-      coll.aggregate([{ $group: { _id: null, x: { $accumulator: { init: 'function() { return 0 }', accumulate: 'function(s) { return s }', accumulateArgs: [], merge: 'function(a) { return a }', lang: 'js' } } } }]).toArray(),
+      coll.findOne({ $expr: { $function: { body: 'function() { return true }', args: [], lang: 'js' } } }),
+    ).rejects.toMatchObject({ code: 2 });
+    await expect(
+      coll
+        .aggregate([
+          {
+            $group: {
+              _id: null,
+              x: {
+                $accumulator: {
+                  init: 'function() { return 0 }',
+                  accumulate: 'function(s) { return s }',
+                  accumulateArgs: [],
+                  merge: 'function(a) { return a }',
+                  lang: 'js',
+                },
+              },
+            },
+          },
+        ])
+        .toArray(),
     ).rejects.toMatchObject({ code: 2 });
   });
 

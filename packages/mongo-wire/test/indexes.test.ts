@@ -26,9 +26,9 @@ describe('unique indexes', () => {
     await coll.insertOne({ email: 'a@example.com' });
     await expect(coll.insertOne({ email: 'a@example.com' })).rejects.toMatchObject({ code: 11000, keyValue: { email: 'a@example.com' } });
     await coll.insertOne({ email: 'b@example.com', name: 'b' });
-    await expect(
-      coll.updateOne({ name: 'nobody' }, { $set: { email: 'b@example.com' } }, { upsert: true }),
-    ).rejects.toMatchObject({ code: 11000 });
+    await expect(coll.updateOne({ name: 'nobody' }, { $set: { email: 'b@example.com' } }, { upsert: true })).rejects.toMatchObject({
+      code: 11000,
+    });
     await expect(coll.updateOne({ name: 'b' }, { $set: { email: 'a@example.com' } })).rejects.toMatchObject({ code: 11000 });
     expect(await coll.countDocuments()).toBe(2);
     expect((await coll.findOne({ name: 'b' }))?.email).toBe('b@example.com');
@@ -52,7 +52,11 @@ describe('unique indexes', () => {
   it('enforces a compound unique index on the combination only', async () => {
     const coll = h.db.collection('compound');
     await coll.createIndex({ tenant: 1, user: 1 }, { unique: true });
-    await coll.insertMany([{ tenant: 't1', user: 'u1' }, { tenant: 't1', user: 'u2' }, { tenant: 't2', user: 'u1' }]);
+    await coll.insertMany([
+      { tenant: 't1', user: 'u1' },
+      { tenant: 't1', user: 'u2' },
+      { tenant: 't2', user: 'u1' },
+    ]);
     await expect(coll.insertOne({ tenant: 't1', user: 'u1' })).rejects.toMatchObject({ code: 11000 });
     expect(await coll.countDocuments()).toBe(3);
   });

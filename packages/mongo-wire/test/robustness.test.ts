@@ -70,11 +70,9 @@ describe('framing', () => {
   it('answers several messages delivered in one chunk, in order', async () => {
     const socket = await rawSocket(h.server.port);
     const replies = readReplies(socket, 3);
-    socket.write(Buffer.concat([
-      opMsg({ ping: 1, $db: 'admin' }, 1),
-      opMsg({ buildInfo: 1, $db: 'admin' }, 2),
-      opMsg({ nope: 1, $db: 'admin' }, 3),
-    ]));
+    socket.write(
+      Buffer.concat([opMsg({ ping: 1, $db: 'admin' }, 1), opMsg({ buildInfo: 1, $db: 'admin' }, 2), opMsg({ nope: 1, $db: 'admin' }, 3)]),
+    );
     const got = await replies;
     expect(got.map((r) => r.responseTo)).toEqual([1, 2, 3]);
     expect(got[1].body.version).toBe('7.0.0-gatehouse-wire');
@@ -116,11 +114,13 @@ describe('concurrency', () => {
   it('serves 50 concurrent clients each inserting and reading back', async () => {
     const clients = Array.from({ length: 50 }, () => new MongoClient(h.server.uri('test'), { serverSelectionTimeoutMS: 3000 }));
     try {
-      const found = await Promise.all(clients.map(async (client, i) => {
-        const coll = client.db().collection('crowd');
-        await coll.insertOne({ client: i });
-        return (await coll.findOne({ client: i }))?.client as number | undefined;
-      }));
+      const found = await Promise.all(
+        clients.map(async (client, i) => {
+          const coll = client.db().collection('crowd');
+          await coll.insertOne({ client: i });
+          return (await coll.findOne({ client: i }))?.client as number | undefined;
+        }),
+      );
       expect(found).toEqual(Array.from({ length: 50 }, (_, i) => i));
       expect(await h.db.collection('crowd').countDocuments()).toBe(50);
     } finally {

@@ -53,7 +53,10 @@ const setParameter: CommandHandler = (body, ctx) => {
   const reply: Document = { ok: 1 };
   for (const name of names) {
     if (name !== 'ttlMonitorSleepSecs') {
-      throw new WireError('InvalidOptions', `attempted to set unrecognized parameter [${name}]; this server supports only ttlMonitorSleepSecs`);
+      throw new WireError(
+        'InvalidOptions',
+        `attempted to set unrecognized parameter [${name}]; this server supports only ttlMonitorSleepSecs`,
+      );
     }
     const value = body[name];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {

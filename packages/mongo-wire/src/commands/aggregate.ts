@@ -23,7 +23,8 @@ const aggregate: CommandHandler = (body, ctx) => {
   }
   if (body.explain) throw new WireError('CommandNotSupported', 'explain is not supported by the gatehouse wire server');
   const cursorOptions = documentArg(body, 'cursor');
-  if (!cursorOptions) throw new WireError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (!cursorOptions)
+    throw new WireError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
   const pipeline = body.pipeline as Document[];
   assertSafe(pipeline);
   for (const stage of pipeline) {
@@ -37,10 +38,13 @@ const aggregate: CommandHandler = (body, ctx) => {
   const stages = leadingMatch ? rest : pipeline;
   let results: Document[];
   try {
-    results = stages.length === 0 ? input : new Aggregator(stages, {
-      ...MINGO_OPTIONS,
-      collectionResolver: (other: string) => collectionDocs(ctx, other),
-    }).run(input) as Document[];
+    results =
+      stages.length === 0
+        ? input
+        : (new Aggregator(stages, {
+            ...MINGO_OPTIONS,
+            collectionResolver: (other: string) => collectionDocs(ctx, other),
+          }).run(input) as Document[]);
   } catch (err) {
     throw toWireError(err);
   }

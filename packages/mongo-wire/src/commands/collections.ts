@@ -23,15 +23,17 @@ const dropDatabase: CommandHandler = (_body, ctx) => {
 
 const listCollections: CommandHandler = (body, ctx) => {
   const matches = compileFilter(documentArg(body, 'filter'));
-  const entries: Document[] = ctx.store.collectionNames(ctx.db).map((name) => body.nameOnly
-    ? { name, type: 'collection' }
-    : {
-        name,
-        type: 'collection',
-        options: {},
-        info: { readOnly: false },
-        idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-      });
+  const entries: Document[] = ctx.store.collectionNames(ctx.db).map((name) =>
+    body.nameOnly
+      ? { name, type: 'collection' }
+      : {
+          name,
+          type: 'collection',
+          options: {},
+          info: { readOnly: false },
+          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+        },
+  );
   const cursorOptions = documentArg(body, 'cursor');
   return ctx.cursors.firstBatch(`${ctx.db}.$cmd.listCollections`, entries.filter(matches), cursorOptions?.batchSize);
 };

@@ -14,7 +14,8 @@ const deleteCommand: CommandHandler = (body, ctx) => {
   for (const [index, statement] of statements.entries()) {
     try {
       if (!isPlainObject(statement.q)) throw new WireError('TypeMismatch', "delete statement 'q' must be an object");
-      if (statement.limit !== 0 && statement.limit !== 1) throw new WireError('BadValue', 'The limit field in delete objects must be 0 or 1');
+      if (statement.limit !== 0 && statement.limit !== 1)
+        throw new WireError('BadValue', 'The limit field in delete objects must be 0 or 1');
       if (!collection) continue;
       const matches = collection.matchStored(statement.q);
       for (const doc of statement.limit === 1 ? matches.slice(0, 1) : matches) {

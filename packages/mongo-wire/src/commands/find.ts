@@ -21,8 +21,7 @@ const find: CommandHandler = (body, ctx) => {
   return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
 };
 
-const getMore: CommandHandler = (body, ctx) =>
-  ctx.cursors.getMore(body.getMore, body.collection, ctx.db, numberArg(body, 'batchSize'));
+const getMore: CommandHandler = (body, ctx) => ctx.cursors.getMore(body.getMore, body.collection, ctx.db, numberArg(body, 'batchSize'));
 
 const killCursors: CommandHandler = (body, ctx) => {
   collectionArg(body, 'killCursors');

@@ -12,17 +12,19 @@ import { indexCommands } from './indexes.js';
 import { insertCommands } from './insert.js';
 import { updateCommands } from './update.js';
 
-const COMMANDS = new Map<string, CommandHandler>(Object.entries({
-  ...adminCommands,
-  ...collectionCommands,
-  ...indexCommands,
-  ...insertCommands,
-  ...findCommands,
-  ...updateCommands,
-  ...deleteCommands,
-  ...findAndModifyCommands,
-  ...aggregateCommands,
-}));
+const COMMANDS = new Map<string, CommandHandler>(
+  Object.entries({
+    ...adminCommands,
+    ...collectionCommands,
+    ...indexCommands,
+    ...insertCommands,
+    ...findCommands,
+    ...updateCommands,
+    ...deleteCommands,
+    ...findAndModifyCommands,
+    ...aggregateCommands,
+  }),
+);
 
 export function runCommand(body: Document, ctx: CommandContext): Document {
   const name = Object.keys(body)[0] ?? '';
