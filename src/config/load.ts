@@ -106,7 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
   // Discovery is served under the mount path, and RPs require it to sit under the issuer exactly.
   if (new URL(issuer).pathname.replace(/\/$/, '') !== mount)
     throw new ConfigError([
-      `${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path "${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`,
+      `${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path ` +
+        `"${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`,
     ]);
   return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env) });
 }

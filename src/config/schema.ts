@@ -132,7 +132,9 @@ export const configSchema = z
       })
       .default(false)
       .describe(
-        "How many reverse proxies stand in front of Gatehouse (false: none). With N, X-Forwarded-Proto/Host are trusted and the client IP is the Nth X-Forwarded-For entry from the right, the one your proxies wrote: entries to its left are the client's own and are ignored.",
+        'How many reverse proxies stand in front of Gatehouse (false: none). With N, X-Forwarded-Proto/Host ' +
+          'are trusted and the client IP is the Nth X-Forwarded-For entry from the right, the one your ' +
+          "proxies wrote: entries to its left are the client's own and are ignored.",
       ),
     mongodb: z
       .strictObject({
@@ -190,7 +192,8 @@ export const configSchema = z
       )
       .default({})
       .describe(
-        'Where each claim goes: id_token, userinfo, access_token, introspection. A claim not listed goes to id_token and userinfo. Claims are released only for granted scopes.',
+        'Where each claim goes: id_token, userinfo, access_token, introspection. A claim not listed ' +
+          'goes to id_token and userinfo. Claims are released only for granted scopes.',
       ),
     resources: z
       .array(
@@ -210,7 +213,8 @@ export const configSchema = z
             .array(z.string())
             .default([])
             .describe(
-              'client_ids of the API itself: they may introspect tokens issued for this API. Other callers learn only {active: false}, except the client a token was issued to.',
+              'client_ids of the API itself: they may introspect tokens issued for this API. Other callers ' +
+                'learn only {active: false}, except the client a token was issued to.',
             ),
         }),
       )

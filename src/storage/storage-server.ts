@@ -32,7 +32,8 @@ export async function selectStorageServer({ uri, production }: SelectOptions): P
   if (uri) return { kind: 'mongodb', uri, description: `MongoDB at ${redactUri(uri)}`, stop: async () => {} };
   if (production)
     throw new StorageSelectionError(
-      'NODE_ENV=production requires a MongoDB server: set MONGODB_URI (e.g. MONGODB_URI=mongodb://db.internal:27017/?replicaSet=rs0) or mongodb.uri in the config file',
+      'NODE_ENV=production requires a MongoDB server: set MONGODB_URI (e.g. MONGODB_URI=mongodb://db.internal:27017/?replicaSet=rs0) ' +
+        'or mongodb.uri in the config file',
     );
   return (await startEmbeddedMongod()) ?? (await startWireServer());
 }

@@ -6,11 +6,11 @@ import { describe, expect, it } from '@jest/globals';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, pattern = /\.ts$/): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sourceFiles(full, pattern);
+    return pattern.test(entry.name) ? [full] : [];
   });
 }
 
@@ -63,6 +63,20 @@ describe('source layout', () => {
       ['c', new Set(['a'])],
     ]);
     expect(findCycles(graph)[0]).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('has no source line over 160 columns (the formatter wraps code at 140; long strings are split by hand)', () => {
+    const roots = ['src', 'test', 'bench', 'examples', 'packages/mongo-wire/src', 'packages/mongo-wire/test'].map((dir) =>
+      path.resolve(SRC, '..', dir),
+    );
+    const long = roots
+      .flatMap((dir) => sourceFiles(dir, /\.(ts|mjs)$/))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, index) => (line.length > 160 ? [`${path.relative(SRC, file)}:${index + 1}`] : [])),
+      );
+    expect(long).toEqual([]);
   });
 
   it('nothing but config and the two entry points reads process.env', () => {

@@ -88,7 +88,8 @@ describe.each([
   ['phone', 390, 844],
   ['desktop', 1280, 900],
 ])('sign-in in Chromium at %s width', (name, width, height) => {
-  it('demo → login → consent → back on /demo with the ID token claims; a wrong password shows the generic error; after sign-out, login leads back without consent', async () => {
+  it('demo → login → consent → back on /demo with the ID token claims; a wrong password shows the ' +
+    'generic error; after sign-out, login leads back without consent', async () => {
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
     const shot = (step: string) => (name === 'desktop' ? page.screenshot({ path: path.join(SCREENSHOTS, `${step}.png`) }) : undefined);

@@ -91,11 +91,11 @@ describe('loadConfig', () => {
   });
 
   it('refuses trust_proxy: true, saying to count the proxies instead, and takes a hop count', () => {
-    expect(problemsOf('port: 3000\ntrust_proxy: true\n')).toEqual([
-      expect.stringMatching(
-        /gatehouse\.yaml:2: trust_proxy: true would trust the X-Forwarded-For entries a client writes itself \(expected the number of proxies in front of Gatehouse, e\.g\. trust_proxy: 1\)$/,
-      ),
+    const refused = problemsOf('port: 3000\ntrust_proxy: true\n');
+    expect(refused).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:2: trust_proxy: true would trust the X-Forwarded-For entries a client writes itself/),
     ]);
+    expect(refused[0]).toMatch(/\(expected the number of proxies in front of Gatehouse, e\.g\. trust_proxy: 1\)$/);
     expect(problemsOf('trust_proxy: 0\n')).toEqual([
       expect.stringMatching(/trust_proxy: invalid value \(expected false or the number of proxies/),
     ]);

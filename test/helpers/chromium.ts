@@ -89,7 +89,8 @@ async function bundledChromium(): Promise<ChromiumForTests> {
       // The shipped fonts.conf names Lambda's paths; ours names only the shipped fonts, so every machine renders alike.
       await writeFile(
         path.join(staging, 'fonts', 'fonts.conf'),
-        `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts', 'cache')}</cachedir>\n</fontconfig>\n`,
+        `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n ` +
+          ` <cachedir>${path.join(dir, 'fonts', 'cache')}</cachedir>\n</fontconfig>\n`,
       );
       await chmod(staging, 0o755); // mkdtemp makes it private; the finished cache is as readable as node_modules
       await rename(staging, dir);

@@ -35,7 +35,9 @@ clients:
       'refusing to start in production: the issuer http://localhost:3000 is not https: set ISSUER (or issuer) to the public https:// URL',
       expect.stringMatching(/^refusing to start in production: client "web": client_secret looks like a placeholder: generate one with/),
       expect.stringMatching(/^refusing to start in production: client "short": client_secret is shorter than 32 bytes/),
-      'refusing to start in production: /metrics is served on the public port without a bearer token: set metrics.bearer_token: ${METRICS_TOKEN} (and METRICS_TOKEN), or metrics.port for a port only your network reaches',
+      'refusing to start in production: /metrics is served on the public port without a bearer token: ' +
+        'set metrics.bearer_token: ${METRICS_TOKEN} (and METRICS_TOKEN), or metrics.port for a port ' +
+        'only your network reaches',
       expect.stringMatching(/^refusing to start in production: GATEHOUSE_KEY_ENCRYPTION_KEY looks like a placeholder/),
     ]);
     expect(result.stderr).not.toContain('changeme');
@@ -53,7 +55,9 @@ clients:
     });
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('refusing'))).toEqual([
-      'refusing to start in production: the issuer is https but Gatehouse listens on plain http without trust_proxy: put it behind a TLS proxy and set trust_proxy to the number of proxies in front of Gatehouse (trust_proxy: 1)',
+      'refusing to start in production: the issuer is https but Gatehouse listens on plain http without ' +
+        'trust_proxy: put it behind a TLS proxy and set trust_proxy to the number of proxies in front ' +
+        'of Gatehouse (trust_proxy: 1)',
     ]);
   });
 

@@ -156,13 +156,15 @@ export class WireCollection {
         if (!sameKey(existing, spec)) {
           throw new WireError(
             'IndexKeySpecsConflict',
-            `An existing index has the same name as the requested index but different key specs. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
+            `An existing index has the same name as the requested index but different key specs. Requested ` +
+              `index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
           );
         }
         if (sameOptions(existing, spec)) return false;
         throw new WireError(
           'IndexOptionsConflict',
-          `An existing index has the same name as the requested index but different options. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
+          `An existing index has the same name as the requested index but different options. Requested ` +
+            `index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
         );
       }
       if (sameKey(existing, spec)) {
