@@ -6,7 +6,7 @@ import type { LiveProvider } from '../provider/live-provider.js';
 import { errors } from 'oidc-provider';
 import type { Context } from 'koa';
 import { usernameKey, type AccountStore } from '../accounts/account-store.js';
-import type { ExternalDirectory, PasswordAuthenticator } from '../accounts/authenticator.js';
+import { MAX_USERNAME_LENGTH, type ExternalDirectory, type PasswordAuthenticator } from '../accounts/authenticator.js';
 import type { Render } from '../views/render.js';
 import { strings } from '../views/strings.js';
 import { csrfToken, csrfValid } from './csrf.js';
@@ -132,6 +132,13 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
       showLogin(ctx, details, await clientName(details), username, strings.login.failed);
     };
+    // No account has such a name: refused before any lookup, so it reaches neither the throttle keys nor the audit log.
+    if (username.length > MAX_USERNAME_LENGTH) {
+      deps.metrics.logins.inc({ outcome: 'failure' });
+      ctx.status = 400;
+      showLogin(ctx, details, await clientName(details), '', strings.login.failed);
+      return;
+    }
     const key = usernameKey(username);
     const wait = await deps.throttle.begin(key, ctx.ip);
     if (wait > 0) return refuse(wait);

@@ -87,6 +87,17 @@ describe('client IP behind the proxy (trust_proxy: 1)', () => {
   });
 });
 
+describe('oversized usernames', () => {
+  it('are refused before any lookup: no throttle key, no audit event carries them', async () => {
+    const huge = `x${'y'.repeat(300)}`;
+    const page = (await attempt('10.0.8.1', huge, 'wrong')).page!;
+    expect([page.status, page.html.includes(GENERIC), page.html.includes(huge)]).toEqual([400, true, false]);
+    const db = env.storage.db;
+    expect(await db.collection('login_throttle').countDocuments({ key: { $regex: 'yyyy' } })).toBe(0);
+    expect(await db.collection('audit').countDocuments({ user: huge })).toBe(0);
+  });
+});
+
 describe('client authentication throttling', () => {
   it('locks a client_id out of the token endpoint after repeated wrong secrets, with 429 and Retry-After', async () => {
     const tokenEndpoint = config.serverMetadata().token_endpoint!;
