@@ -11,7 +11,8 @@ import type { TokenPolicy } from '../tokens/token-policy.js';
 import { createMongoAdapter } from '../storage/mongo-adapter.js';
 import type { Render } from '../views/render.js';
 import { EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
-import { existingGrants, remembersOfflineAccess } from './existing-grant.js';
+import { existingGrants } from './existing-grant.js';
+import { OFFLINE_ACCESS_ASKED, recordOfflineAccessAsked } from './offline-access.js';
 import { logoutPages, renderError } from './pages.js';
 import { narrowingPolicy } from './consent-policy.js';
 import { resourceIndicators } from './resources.js';
@@ -64,15 +65,13 @@ export function createProvider({
     rotateRefreshToken: true,
     // Consent is remembered per account and client, across browser sessions, until the grant is revoked or expires.
     loadExistingGrant: existingGrants(db, allowed),
-    // oidc-provider drops offline_access from requests without prompt=consent (OIDC Core §11). A refresh token still goes
-    // to a client whose grant already holds offline_access (the user allowed it before, a condition §11 accepts) and to
-    // first-party clients. The authorization_code grant sets ctx.oidc.entities.Grant before asking.
-    issueRefreshToken: async (ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') &&
-      (code.scopes.has('offline_access') || remembersOfflineAccess(ctx) || client.metadata().first_party === true),
-    // For the same reason a code issued on such a grant outlives the session, as one asked with offline_access does: its
-    // tokens survive sign-out, and sign-out does not revoke the grant (the remembered consent stays).
-    expiresWithSession: async (ctx, code) => !(code.scopes.has('offline_access') || remembersOfflineAccess(ctx)),
+    // A refresh token goes to requests that asked for offline_access and were allowed it (with prompt=consent, or on a
+    // grant that already holds it: see offline-access.ts), and to first-party clients.
+    extraParams: { [OFFLINE_ACCESS_ASKED]: recordOfflineAccessAsked },
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || client.metadata().first_party === true),
+    // Tokens of an offline_access code survive sign-out, and sign-out does not revoke its grant (the remembered consent).
+    expiresWithSession: async (_ctx, code) => !code.scopes.has('offline_access'),
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed(policy) as never },

@@ -6,6 +6,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { latestGrantId } from '../storage/model-collections.js';
 import { narrow, type AllowedScopes } from '../tokens/scope-policy.js';
 import { addMissing } from './grant.js';
+import { keepRememberedOfflineAccess } from './offline-access.js';
 
 type Grant = InstanceType<Provider['Grant']>;
 
@@ -18,7 +19,9 @@ export const existingGrants = (db: Db, allowed: AllowedScopes) => async (ctx: Ko
   const current = await find(oidc.result?.consent?.grantId || session.grantIdFor(client.clientId));
   if (client.metadata().first_party === true) return firstPartyGrant(ctx, allowed, current);
   // A new session (or one whose grant was revoked) falls back to what the user allowed this client before.
-  return current ?? (session.accountId ? await find(await latestGrantId(db, session.accountId, client.clientId)) : undefined);
+  const grant = current ?? (session.accountId ? await find(await latestGrantId(db, session.accountId, client.clientId)) : undefined);
+  keepRememberedOfflineAccess(ctx, grant);
+  return grant;
 };
 
 /** A first-party client's users see no consent page: its session grant (or a new one) gets what the request asks. */
@@ -36,14 +39,4 @@ async function firstPartyGrant(ctx: KoaContextWithOIDC, allowed: AllowedScopes, 
   });
   await grant.save();
   return grant;
-}
-
-/**
- * Whether the user has already allowed this client offline_access: the grant in play holds it (not rejected) and the
- * client may still refresh. OIDC Core §11 wants prompt=consent for offline_access "unless other conditions for
- * processing the request permitting offline access to the requested resources are known"; this is such a condition.
- */
-export function remembersOfflineAccess(ctx: KoaContextWithOIDC): boolean {
-  const grant = ctx.oidc.entities.Grant;
-  return Boolean(ctx.oidc.client?.grantTypeAllowed('refresh_token') && grant?.getOIDCScope().split(' ').includes('offline_access'));
 }

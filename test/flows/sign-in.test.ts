@@ -166,13 +166,33 @@ describe('consent is remembered per account and client, across browser sessions'
     expect(firstTokens.scope!.split(' ')).toContain('offline_access');
 
     // A new cookie jar: the login page shows, then the callback comes straight back. The request asks for
-    // offline_access without prompt=consent, so oidc-provider drops the scope; the grant still holds it.
+    // offline_access without prompt=consent; the grant holds it, so the remembered consent keeps it.
     const browser = newBrowser();
     const again = await authorizationRequest(config);
     const tokens = await exchange(config, await signIn(browser, again, 'cora', 'cora-password-1', false), again);
     expect(tokens.claims()).toMatchObject({ sub: firstTokens.claims()!.sub, email: 'cora@example.com' });
-    expect(tokens.scope!.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+    expect(tokens.scope!.split(' ').sort()).toEqual(['email', 'offline_access', 'openid', 'profile']);
     expect(tokens.refresh_token).toEqual(expect.any(String));
+
+    // Remembered consent spares prompt=consent, not the asking: a request without offline_access gets no refresh token.
+    const online = await authorizationRequest(config, { scope: 'openid profile email' });
+    const onlineTokens = await exchange(config, await signIn(newBrowser(), online, 'cora', 'cora-password-1', false), online);
+    expect(onlineTokens.refresh_token).toBeUndefined();
+    expect(onlineTokens.scope!.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+
+    // The same holds for a pushed authorization request (PAR), which reaches /auth as a request_uri alone.
+    const pushed = await authorizationRequest(config);
+    const parUrl = await client.buildAuthorizationUrlWithPAR(config, Object.fromEntries(pushed.url.searchParams));
+    const viaPar = await exchange(config, await signIn(newBrowser(), { ...pushed, url: parUrl }, 'cora', 'cora-password-1', false), pushed);
+    expect(viaPar.refresh_token).toEqual(expect.any(String));
+    const pushedOnline = await authorizationRequest(config, { scope: 'openid email' });
+    const onlineParUrl = await client.buildAuthorizationUrlWithPAR(config, Object.fromEntries(pushedOnline.url.searchParams));
+    const viaParOnline = await exchange(
+      config,
+      await signIn(newBrowser(), { ...pushedOnline, url: onlineParUrl }, 'cora', 'cora-password-1', false),
+      pushedOnline,
+    );
+    expect(viaParOnline.refresh_token).toBeUndefined();
 
     // That refresh token is offline access: it outlives the browser session, and sign-out keeps the consent.
     await signOut(config, browser, tokens.id_token!);

@@ -245,7 +245,7 @@ describe('resource servers', () => {
   });
 
   it("tells only the token's client and the API it was issued for that a token is active", async () => {
-    const { tokens } = await tokensFor('web', { resource: 'https://opaque.example.com', scope: 'openid read:orders' });
+    const { tokens } = await tokensFor('web', { resource: 'https://opaque.example.com', scope: 'openid offline_access read:orders' });
     // Another confidential client of the same provider learns nothing, not even the client_id.
     expect(await client.tokenIntrospection(await discover('short'), tokens.access_token)).toEqual({ active: false });
     expect((await client.tokenIntrospection(await discover('web'), tokens.access_token)).active).toBe(true);
