@@ -1,5 +1,6 @@
 // `gatehouse config check`: validates the config file without starting anything.
 import { loadConfig } from '../config/load.js';
+import { explainResources } from '../tokens/explain-resources.js';
 import { CliError, type Command } from './command.js';
 import { productionProblems, refusal } from '../security/production-checks.js';
 
@@ -14,6 +15,7 @@ export const configCheckCommand: Command = {
       if (problems.length) throw new CliError(problems.map(refusal).join('\n'), 2);
     }
     stdout.write(`${config.file}: ok (issuer ${config.issuer}, ${config.clients.length} client(s))\n`);
+    for (const note of explainResources(config)) stdout.write(`note: ${note}\n`);
     return 0;
   },
 };

@@ -11,10 +11,13 @@ export function resourceIndicators(policy: TokenPolicy): NonNullable<NonNullable
   const { resources, allowed } = policy;
   return {
     enabled: resources.size > 0,
-    defaultResource: async (_ctx, client, oneOf) => {
+    defaultResource: async (ctx, client, oneOf) => {
       if (oneOf) return oneOf;
       const fallback = policy.defaultResource ? resources.get(policy.defaultResource) : undefined;
-      return fallback && mayUse(fallback, client.clientId) ? fallback.indicator : undefined;
+      // Only a request for one of the API's scopes means the API: a plain sign-in keeps a token /userinfo accepts.
+      const requested = String(ctx.oidc.params?.scope ?? '').split(' ');
+      const asksForIt = fallback !== undefined && requested.some((scope) => scope in fallback.scopes);
+      return fallback && asksForIt && mayUse(fallback, client.clientId) ? fallback.indicator : undefined;
     },
     // A refresh or code exchange without `resource` gets a token for the resource the grant was for.
     useGrantedResource: async () => true,

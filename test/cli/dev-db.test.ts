@@ -41,4 +41,17 @@ describe('gatehouse dev-db', () => {
     const bad = await runProcess('dist/cli/index.js', ['config', 'check'], { GATEHOUSE_CONFIG: writeConfigFile('port: x\n') });
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/gatehouse\.yaml:1: port: wrong type/)]);
   });
+
+  it('gatehouse config check explains what default_resource does to clients and /userinfo', async () => {
+    const yaml = [
+      'resources:\n  - indicator: https://api.example.com\n    scopes: { "read:orders": Read your orders }',
+      'default_resource: https://api.example.com',
+    ].join('\n');
+    const checked = await runProcess('dist/cli/index.js', ['config', 'check'], { GATEHOUSE_CONFIG: writeConfigFile(`${yaml}\n`) });
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain(
+      'note: default_resource: a request from every client with no resource parameter that asks for one of read:orders gets an access token ' +
+        'for https://api.example.com; /userinfo refuses such a token',
+    );
+  });
 });

@@ -99,6 +99,18 @@ describe('examples/resource-server', () => {
     expect((await call('/orders', token)).status).toBe(200);
   });
 
+  it("leaves a sign-in that asks for none of the default resource's scopes with a token /userinfo accepts", async () => {
+    const config = await client.discovery(new URL(gatehouse.url), 'shop', undefined, client.ClientSecretBasic(SECRET), {
+      execute: [client.allowInsecureRequests],
+    });
+    // shop may ask for openid and the API's scopes only; pat allowed openid before, so no consent page shows.
+    const request = await authorizationRequest(config, { scope: 'openid' });
+    const tokens = await exchange(config, await signIn(newBrowser(), request, 'pat', 'pat-password-1', false), request);
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    expect(userinfo.sub).toBe(tokens.claims()!.sub);
+    expect((await call('/orders', tokens.access_token)).status).toBe(401);
+  });
+
   it('accepts an opaque token through introspection with its own credentials', async () => {
     const response = await call('/opaque/orders', await accessToken('shop', OPAQUE_API, 'read:orders'));
     expect(response.status).toBe(200);
