@@ -10,6 +10,7 @@ import { addHealthRoutes } from './http/health.js';
 import { addAssetRoutes } from './http/assets.js';
 import { requestContext } from './http/request-context.js';
 import { errorPage, notFound } from './http/error-page.js';
+import { hostCheck } from './http/host-check.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { LiveProvider } from './provider/live-provider.js';
 import type { Metrics } from './observability/metrics.js';
@@ -41,6 +42,7 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   if (metrics) app.use(metrics.middleware);
   app.use(securityHeaders({ hsts: config.production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
   app.use(errorPage(render, logger));
+  app.use(hostCheck({ issuer: config.issuer, production: config.production }));
 
   const router = new Router();
   addHealthRoutes(router, db, logger);

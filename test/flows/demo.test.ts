@@ -131,7 +131,7 @@ describe('/demo (development only)', () => {
       env: PRODUCTION,
     });
     try {
-      expect((await fetch(`${production.url}/demo`)).status).toBe(404);
+      expect((await fetch(`${production.url}/demo`, { headers: { 'x-forwarded-host': 'id.example.test' } })).status).toBe(404);
       expect(await storage.client.db(`${storage.dbName}_prod`).collection('accounts').countDocuments({})).toBe(0);
     } finally {
       await production.close();

@@ -99,8 +99,40 @@ describe('production', () => {
       expect((await fetch(`${production.url}/healthz`)).headers.get('strict-transport-security')).toBe(
         'max-age=31536000; includeSubDomains',
       );
+      // The Host (or the trusted proxy's X-Forwarded-Host) writes the discovery URLs: only the issuer's is served.
+      const discovery = (host: Record<string, string>) => fetch(`${production.url}/.well-known/openid-configuration`, { headers: host });
+      const viaProxy = await discovery({ 'x-forwarded-host': 'id.example.test', 'x-forwarded-proto': 'https' });
+      expect([viaProxy.status, ((await viaProxy.json()) as { authorization_endpoint: string }).authorization_endpoint]).toEqual([
+        200,
+        'https://id.example.test/auth',
+      ]);
+      const foreign = await discovery({ 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
+      expect([foreign.status, await foreign.text()]).toEqual([400, expect.not.stringContaining('evil.example/auth')]);
+      expect(await rawStatus(production.port, '/.well-known/openid-configuration', 'evil.example')).toBe(400);
+      // Health checks, probes and Prometheus reach the instance by address.
+      expect(await rawStatus(production.port, '/healthz', '10.0.0.7:3000')).toBe(200);
     } finally {
       await production.close();
     }
+  });
+});
+
+/** Status of a GET with a Host header fetch() would not send as given. */
+function rawStatus(port: number, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Host header', () => {
+  it('answers a malformed Host with 400, never a server error, in development too', async () => {
+    for (const host of ['bad host', 'x/y', 'a_b..', '[zz]'])
+      expect([host, await rawStatus(gatehouse.port, '/.well-known/openid-configuration', host)]).toEqual([host, 400]);
+    expect(await rawStatus(gatehouse.port, '/.well-known/openid-configuration', `192.168.1.5:${gatehouse.port}`)).toBe(200);
   });
 });
