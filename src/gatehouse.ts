@@ -7,7 +7,7 @@ import type { Logger } from './observability/logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
 import { createModelIndexes } from './storage/model-collections.js';
-import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
+import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks, sealPlaintextKeys } from './keys/signing-keys.js';
 import { watchKeys } from './keys/key-watcher.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, type ProviderDeps } from './provider/create-provider.js';
@@ -92,8 +92,7 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
 async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, storage: Storage): Promise<Gatehouse> {
   const { client, db } = storage;
   await createModelIndexes(db);
-  if (!config.key_encryption_key)
-    logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
+  await protectStoredKeys(db, config.key_encryption_key, logger);
   await ensureSigningKeys(db, config.key_encryption_key);
   const metrics = new Metrics();
   metrics.watchMongo(client);
@@ -203,6 +202,16 @@ async function startListeners(config: LoadedConfig, handler: RequestListener, se
       await listener.close();
     },
   };
+}
+
+/** Keys are sealed whenever a key-encryption key is set; without one (development only) they are stored as they are. */
+async function protectStoredKeys(db: Db, kek: string | undefined, logger: Logger): Promise<void> {
+  if (!kek) {
+    logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
+    return;
+  }
+  const sealed = await sealPlaintextKeys(db, kek);
+  if (sealed.length) logger.warn({ kids: sealed }, `sealed ${sealed.length} signing key(s) an earlier start stored in plaintext`);
 }
 
 /** What the consent page shows for each scope: its claims and its description from config. */

@@ -1,7 +1,7 @@
 // `gatehouse doctor`: the production checks plus live ones against a running instance, each finding with its fix.
 import { parseArgs } from 'node:util';
 import { productionProblems } from '../security/production-checks.js';
-import { keyState, listSigningKeys } from '../keys/signing-keys.js';
+import { keyState, listSigningKeys, unsealedKeyIds } from '../keys/signing-keys.js';
 import type { Command } from './command.js';
 import { demoLeftovers } from '../demo/seed.js';
 import { AccountStore } from '../accounts/account-store.js';
@@ -106,6 +106,12 @@ export const doctorCommand: Command = {
       async ({ config, db }) => {
         const findings: Finding[] = productionProblems(config).map(({ what, fix }) => ({ level: 'fail', what, fix }));
         findings.push(...(await demoLeftovers(db, new AccountStore(db))).map(({ what, fix }) => ({ level: 'fail' as const, what, fix })));
+        for (const kid of await unsealedKeyIds(db))
+          findings.push({
+            level: 'fail',
+            what: `signing key ${kid} is stored unsealed`,
+            fix: 'start Gatehouse with GATEHOUSE_KEY_ENCRYPTION_KEY set: it seals stored keys',
+          });
         const now = new Date();
         for (const key of await listSigningKeys(db)) {
           const state = keyState(key, now);

@@ -68,6 +68,33 @@ export async function ensureSigningKeys(db: Db, kek: string | undefined, now = n
   }
 }
 
+/**
+ * Seals private keys stored in plaintext (by a development start without a key-encryption key) once one is set, so a
+ * database that moves to production holds no readable private key. Returns the kids it sealed.
+ */
+export async function sealPlaintextKeys(db: Db, kek: string): Promise<string[]> {
+  const sealed: string[] = [];
+  for (const key of await keysOf(db)
+    .find({ privateJwk: { $exists: true } })
+    .toArray()) {
+    const { matchedCount } = await keysOf(db).updateOne(
+      { _id: key._id, privateJwk: { $exists: true } },
+      { $set: { sealedJwk: sealJwk(key.privateJwk!, kek, key.kid) }, $unset: { privateJwk: '' } },
+    );
+    if (matchedCount) sealed.push(key.kid);
+  }
+  return sealed;
+}
+
+/** Kids of keys whose private half is stored in plaintext. */
+export async function unsealedKeyIds(db: Db): Promise<string[]> {
+  return (
+    await keysOf(db)
+      .find({ privateJwk: { $exists: true } })
+      .toArray()
+  ).map((key) => key.kid);
+}
+
 export interface RotationTimes {
   /** How long a new key is published before it signs. */
   activationDelay: number;

@@ -11,7 +11,7 @@ import {
 } from '../../src/keys/signing-keys.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 import { runProcess } from '../helpers/run-process.js';
-import { writeConfigFile } from '../helpers/harness.js';
+import { startTestGatehouse, writeConfigFile } from '../helpers/harness.js';
 import { addUser, authorizationRequest, discover, exchange, newBrowser, signIn, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
 
 const KEK = 'test-key-encryption-key-0123456789abcdef0123456789';
@@ -66,6 +66,38 @@ describe('staged rotation timeline', () => {
     expect((await loadSigningJwks(db, KEK)).keys.every((key) => typeof key.d === 'string')).toBe(true);
     await expect(loadSigningJwks(db, 'another-key-encryption-key-0123456789abcdef012')).rejects.toThrow(/cannot decrypt signing key/);
     await expect(loadSigningJwks(db, undefined)).rejects.toThrow(/set GATEHOUSE_KEY_ENCRYPTION_KEY/);
+  });
+});
+
+describe('keys left in plaintext by a development start', () => {
+  it('are reported by doctor, and sealed by the next start with a key-encryption key, keeping their kids', async () => {
+    const dbName = `${storage.dbName}_plain`;
+    const development = await startTestGatehouse({ mongoUri: storage.uri, dbName, yaml: 'demo: false\n' });
+    const published = ((await (await fetch(`${development.url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    await development.close();
+    const env = { MONGODB_URI: storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${dbName}\n`) };
+    const before = await runProcess('dist/cli/index.js', ['doctor', '--url', 'http://127.0.0.1:9'], env);
+    expect(before.stdout).toContain(`fail  signing key ${published[0]} is stored unsealed`);
+
+    const sealedStart = await startTestGatehouse({
+      mongoUri: storage.uri,
+      dbName,
+      yaml: 'demo: false\n',
+      env: { GATEHOUSE_KEY_ENCRYPTION_KEY: KEK },
+    });
+    try {
+      const stored = await storage.client.db(dbName).collection<StoredKey>('keys').find().toArray();
+      expect(stored.map((key) => [key.privateJwk, key.sealedJwk?.alg])).toEqual(stored.map(() => [undefined, 'A256GCM']));
+      const after = ((await (await fetch(`${sealedStart.url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+      expect(after.sort()).toEqual([...published].sort());
+    } finally {
+      await sealedStart.close();
+    }
+    const doctor = await runProcess('dist/cli/index.js', ['doctor', '--url', 'http://127.0.0.1:9'], {
+      ...env,
+      GATEHOUSE_KEY_ENCRYPTION_KEY: KEK,
+    });
+    expect(doctor.stdout).not.toContain('stored unsealed');
   });
 });
 
