@@ -22,7 +22,8 @@ import { externalDirectory } from './hooks/directory.js';
 import type { HookModule } from './hooks/types.js';
 import { ClaimPolicy } from './tokens/claims.js';
 import { createTokenPolicy, type TokenPolicy } from './tokens/token-policy.js';
-import { FailureThrottle, type ThrottleRule } from './security/failure-throttle.js';
+import { FailureThrottle } from './security/failure-throttle.js';
+import { LoginThrottle } from './security/login-throttle.js';
 import { productionProblems, refuseProblems } from './security/production-checks.js';
 import { AuditLog } from './audit/audit-log.js';
 import { Metrics } from './observability/metrics.js';
@@ -107,9 +108,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   const cookieKeys = await loadCookieKeys(db);
   const guard = guardHooks(logger);
   const policy = createTokenPolicy(config);
-  const throttle = (collection: string, rules: { subject: ThrottleRule; source: ThrottleRule }) =>
-    new FailureThrottle(client, config.mongodb.database, collection, rules);
-  const clientAuthThrottle = throttle('client_auth_throttle', {
+  const clientAuthThrottle = new FailureThrottle(client, config.mongodb.database, 'client_auth_throttle', {
     subject: config.client_auth_throttling.per_client,
     source: config.client_auth_throttling.per_ip,
   });
@@ -126,7 +125,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     csrfSecret: cookieKeys[0]!,
     catalog: scopeCatalog(config, policy),
     directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
-    throttle: throttle('login_throttle', { subject: config.login_throttling.per_username, source: config.login_throttling.per_ip }),
+    throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
     audit,
     metrics,
     prefix: config.mount_prefix,

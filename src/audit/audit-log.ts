@@ -4,6 +4,7 @@ import type { Collection, Db, Filter } from 'mongodb';
 export type AuditType =
   | 'login.success'
   | 'login.failure'
+  | 'login.throttled'
   | 'consent.granted'
   | 'consent.denied'
   | 'grant.revoked'
@@ -25,7 +26,13 @@ export interface AuditEvent {
   ip?: string;
   requestId?: string;
   detail?: Record<string, string | number | boolean>;
+  /** Counted events (see count()): how many happened in the hour starting at `bucket`. */
+  count?: number;
+  bucket?: Date;
 }
+
+/** Repeated events are counted per hour. */
+const COUNT_BUCKET_MS = 3600 * 1000;
 
 export class AuditLog {
   private readonly collection: Collection<AuditEvent>;
@@ -52,6 +59,16 @@ export class AuditLog {
   /** Records an event; a failed write goes to onError (the log), never to the user's response. */
   async record(event: Omit<AuditEvent, 'at'>): Promise<void> {
     await this.collection.insertOne({ at: new Date(), ...event }).catch(this.onError);
+  }
+
+  /**
+   * Counts an event that can repeat thousands of times (throttled attempts): one record per type, user, client and IP
+   * per hour, with a count, so a flood cannot bloat the audit trail.
+   */
+  async count(event: Pick<AuditEvent, 'type' | 'user' | 'client' | 'ip'>): Promise<void> {
+    const now = Date.now();
+    const key = { type: event.type, user: event.user, client: event.client, ip: event.ip, bucket: new Date(now - (now % COUNT_BUCKET_MS)) };
+    await this.collection.updateOne(key, { $inc: { count: 1 }, $max: { at: new Date(now) } }, { upsert: true }).catch(this.onError);
   }
 
   async query(filter: { user?: string; client?: string; since?: Date }, limit = 100): Promise<AuditEvent[]> {

@@ -289,8 +289,29 @@ export const configSchema = z
       .describe('Request size and time limits for every route.'),
     login_throttling: z
       .strictObject({
-        per_username: throttleRule(5, '15m', '15m').describe('Failed sign-ins allowed per username before a temporary lockout.'),
-        per_ip: throttleRule(30, '15m', '15m').describe('Failed sign-ins allowed per client IP before a temporary lockout.'),
+        per_username_and_ip: throttleRule(5, '15m', '15m').describe(
+          'Failed sign-ins allowed per username from one client IP before that pair is locked out: the attacker, not the owner elsewhere.',
+        ),
+        per_ip: throttleRule(30, '15m', '15m').describe(
+          'Failed sign-ins allowed per client IP, across usernames, before a temporary lockout.',
+        ),
+        per_username: z
+          .strictObject({
+            attempts: z
+              .number()
+              .int()
+              .min(1)
+              .default(10)
+              .describe('Failures from all sources allowed within the window before attempts slow down.'),
+            window: duration.prefault('15m').describe('Window the failures are counted in.'),
+            max_delay: duration
+              .prefault('8s')
+              .describe('Longest wait before a password is checked: 1 s after the allowed failures, doubling with each further one.'),
+          })
+          .prefault({})
+          .describe(
+            'A username attacked from many sources is slowed, never locked: sources that signed in as this user before are not delayed, and the owner is never refused.',
+          ),
       })
       .prefault({})
       .describe('Brute-force protection for the login form, counted in MongoDB so every instance shares the counters.'),

@@ -12,7 +12,7 @@ import { strings } from '../views/strings.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { addMissing, loadOrCreateGrant, type MissingGrant } from '../provider/grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
-import type { FailureThrottle } from '../security/failure-throttle.js';
+import type { LoginThrottle } from '../security/login-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -25,7 +25,7 @@ export interface InteractionDeps {
   csrfSecret: string;
   catalog: ScopeCatalog;
   /** Failed logins per username (its case-folded key) and per IP. */
-  throttle: FailureThrottle;
+  throttle: LoginThrottle;
   audit: AuditLog;
   metrics: Metrics;
   /** The integrator's `authenticate` hook for a client, when there is one. */
@@ -119,14 +119,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const refuse = async (retryAfter: number) => {
       deps.metrics.logins.inc({ outcome: retryAfter > 0 ? 'throttled' : 'failure' });
       if (retryAfter > 0) deps.metrics.throttled.inc({ kind: 'login' });
-      await deps.audit.record({
-        type: 'login.failure',
-        user: username,
-        client: clientId,
-        ip: ctx.ip,
-        requestId: ctx.state.requestId,
-        detail: { throttled: retryAfter > 0 },
-      });
+      // A throttled burst is one counted record per user, source and hour, not one event per attempt.
+      if (retryAfter > 0) await deps.audit.count({ type: 'login.throttled', user: username, client: clientId, ip: ctx.ip });
+      else await deps.audit.record({ type: 'login.failure', user: username, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
       // One message for every failure, throttled or not: the status and Retry-After tell a script, not a person, why.
       ctx.status = retryAfter > 0 ? 429 : 401;
       if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
@@ -140,8 +135,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       return;
     }
     const key = usernameKey(username);
-    const wait = await deps.throttle.begin(key, ctx.ip);
-    if (wait > 0) return refuse(wait);
+    const { retryAfter, delayMs } = await deps.throttle.begin(key, ctx.ip);
+    if (retryAfter > 0) return refuse(retryAfter);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const account = await deps.authenticator.authenticate(
       username,
       field(ctx, 'password'),

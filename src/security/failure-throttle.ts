@@ -15,7 +15,7 @@ const LOOKUP_CACHE_MS = 1000;
 const LOOKUP_CACHE_ENTRIES = 10_000;
 
 /** One counted dimension, e.g. failed logins per username. */
-class Counter {
+export class Counter {
   private readonly limiter: RateLimiterMongo;
   /** key → when it was looked up, until when it is locked out (ms), and whether it has failures on record. */
   private readonly lookups = new Map<string, { at: number; lockedUntil: number; failures: boolean }>();
@@ -102,6 +102,16 @@ class Counter {
     // Bounded: the oldest entry goes first (a Map iterates in insertion order).
     if (this.lookups.size >= LOOKUP_CACHE_ENTRIES) this.lookups.delete(this.lookups.keys().next().value!);
     this.lookups.set(key, lookup);
+  }
+
+  /** Failures on record for the key within the window (no lockout logic): what an escalating delay is computed from. */
+  async failures(key: string): Promise<number> {
+    return (await this.limiter.get(key))?.consumedPoints ?? 0;
+  }
+
+  /** Counts a failure without ever locking out. */
+  async addFailure(key: string): Promise<void> {
+    await this.limiter.penalty(key, 1);
   }
 
   /** After a success: forget the key entirely, or just give back the attempt that was taken. */

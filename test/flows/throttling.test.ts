@@ -22,8 +22,9 @@ let config: client.Configuration;
 beforeAll(async () => {
   env = await startFlowEnv(`trust_proxy: 1
 login_throttling:
-  per_username: { attempts: 3, window: 15m, lockout: 10m }
+  per_username_and_ip: { attempts: 3, window: 15m, lockout: 10m }
   per_ip: { attempts: 5, window: 15m, lockout: 10m }
+  per_username: { attempts: 3, window: 15m, max_delay: 2s }
 client_auth_throttling:
   per_client: { attempts: 3, window: 5m, lockout: 5m }
 `);
@@ -44,17 +45,45 @@ async function attempt(ip: string, username: string, password: string) {
 }
 
 describe('login throttling', () => {
-  it('locks a username out after repeated failures, with the same message, 429 and Retry-After', async () => {
+  it('locks a (username, IP) pair out after repeated failures, never the owner elsewhere: same message, 429 and Retry-After', async () => {
     for (let i = 0; i < 3; i++) {
       const page = (await attempt('10.0.0.1', 'uma', 'wrong')).page!;
       expect([page.status, page.html.includes(GENERIC)]).toEqual([401, true]);
     }
-    // Even the right password is refused during the lockout, and from another IP too.
-    const locked = (await attempt('10.0.0.2', 'UMA', 'uma-password-1')).page!;
+    // From the guessing IP even the right password is refused during the lockout...
+    const locked = (await attempt('10.0.0.1', 'UMA', 'uma-password-1')).page!;
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(500);
     expect(locked.html).toContain(GENERIC);
-    expect(await env.storage.db.collection('login_throttle').countDocuments({ key: 'subject:uma' })).toBe(1);
+    // ...while the owner, elsewhere, signs in.
+    expectCallback(await attempt('10.0.0.2', 'uma', 'uma-password-1'));
+    expect(await env.storage.db.collection('login_throttle').countDocuments({ key: 'pair:uma|10.0.0.1' })).toBe(1);
+    // A throttled burst is counted in one audit record, not one event per attempt.
+    for (let i = 0; i < 3; i++) expect((await attempt('10.0.0.1', 'uma', 'wrong')).page!.status).toBe(429);
+    const throttled = await env.storage.db
+      .collection('audit')
+      .find({ type: 'login.throttled', user: { $in: ['uma', 'UMA'] } })
+      .toArray();
+    expect(throttled.map((record) => [record.ip, record.count]).sort()).toEqual([
+      ['10.0.0.1', 1],
+      ['10.0.0.1', 3],
+    ]);
+  });
+
+  it('slows a username attacked from many sources, but never refuses the owner', async () => {
+    await addUser(env.accounts, 'yan', 'yan-password-1');
+    expectCallback(await attempt('10.0.6.9', 'yan', 'yan-password-1'));
+    for (let i = 0; i < 3; i++) expect((await attempt(`10.0.6.${i}`, 'yan', 'wrong')).page!.status).toBe(401);
+    // Past 3 failures from all sources, an attempt from a source yan never used waits 1 s before its password is checked.
+    let started = Date.now();
+    expect((await attempt('10.0.6.3', 'yan', 'wrong')).page!.status).toBe(401);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // The owner from a new, clean source is slowed (2 s now, the configured maximum) but let in.
+    started = Date.now();
+    expectCallback(await attempt('10.0.6.4', 'yan', 'yan-password-1'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    // From a source yan signed in from before, no wait is imposed (it completes; timing is not asserted here).
+    expectCallback(await attempt('10.0.6.9', 'yan', 'yan-password-1'));
   });
 
   it('a successful sign-in resets the username counter', async () => {

@@ -19,7 +19,7 @@ describe('/metrics on the main port behind a bearer token', () => {
   let env: FlowEnv;
   beforeAll(async () => {
     env = await startFlowEnv(
-      `metrics:\n  bearer_token: ${TOKEN}\nlogin_throttling:\n  per_username: { attempts: 1, window: 15m, lockout: 15m }\n`,
+      `metrics:\n  bearer_token: ${TOKEN}\nlogin_throttling:\n  per_username_and_ip: { attempts: 1, window: 15m, lockout: 15m }\n`,
     );
     await addUser(env.accounts, 'xena', 'xena-password-1');
   });
