@@ -17,6 +17,7 @@ import { logoutPages, renderError } from './pages.js';
 import { narrowingPolicy } from './consent-policy.js';
 import { resourceIndicators } from './resources.js';
 import { introspectionAllowed } from './introspection-policy.js';
+import { jwtIntrospection } from './jwt-introspection.js';
 
 export interface ProviderDeps {
   config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix'>;
@@ -44,6 +45,7 @@ export function createProvider({
   guard,
 }: ProviderDeps): Provider {
   const { allowed } = policy;
+  const allowedToIntrospect = introspectionAllowed(policy);
   const configuration: Configuration = {
     adapter: createMongoAdapter(db),
     clients: config.clients.map(toClientMetadata),
@@ -74,7 +76,7 @@ export function createProvider({
     expiresWithSession: async (_ctx, code) => !code.scopes.has('offline_access'),
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true, allowedPolicy: introspectionAllowed(policy) as never },
+      introspection: { enabled: true, allowedPolicy: allowedToIntrospect as never },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(render) },
@@ -96,5 +98,7 @@ export function createProvider({
     if (ctx.oidc?.route === 'introspection' && body?.active)
       ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
   });
+  // Inside the claims step above, so configured introspection claims reach JWT access tokens' answers too.
+  provider.use(jwtIntrospection(config.issuer, jwks, allowedToIntrospect, findAccount));
   return provider;
 }

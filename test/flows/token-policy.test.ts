@@ -64,6 +64,7 @@ resources:
     signing_alg: ES256
     access_token_ttl: 5m
     clients: [web, short, hooked, api-reader]
+    introspection_clients: [api-reader]
   - indicator: https://opaque.example.com
     scopes:
       read:orders: Read your orders
@@ -204,6 +205,31 @@ describe('claims by scope and destination', () => {
     expect(payload.org_name).toBeUndefined();
     expect(payload.iss).toBe(gatehouse.url);
     expect(tokens.claims()!.sub).toBe(sub);
+  });
+});
+
+describe('JWT access tokens at the introspection endpoint', () => {
+  it('answer 200 per RFC 7662: active with their claims for allowed callers, inactive when tampered, foreign or disabled', async () => {
+    const { tokens } = await tokensFor('web', { resource: API, scope: 'openid read:orders' });
+    const introspect = async (clientId: string, token = tokens.access_token) => client.tokenIntrospection(await discover(clientId), token);
+    const active = await introspect('web');
+    expect(active).toMatchObject({ active: true, sub, client_id: 'web', scope: 'read:orders', aud: API, iss: gatehouse.url });
+    expect(active.exp! - active.iat!).toBe(300);
+    expect((await introspect('api-reader')).active).toBe(true);
+    expect(await introspect('short')).toEqual({ active: false });
+    const [header, payload, signature] = tokens.access_token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(tokens.access_token), client_id: 'short' })).toString('base64url')}.${signature}`;
+    expect(payload).not.toBe(forged.split('.')[1]);
+    expect(await introspect('short', forged)).toEqual({ active: false });
+
+    const accounts = new AccountStore(storage.db);
+    await addUser(accounts, 'pip', 'pip-password-1');
+    const pip = await discover('web');
+    const request = await authorizationRequest(pip, { prompt: 'consent', resource: API, scope: 'openid read:orders' });
+    const pipTokens = await exchange(pip, await signIn(newBrowser(), request, 'pip', 'pip-password-1'), request);
+    expect((await introspect('web', pipTokens.access_token)).active).toBe(true);
+    await accounts.update('pip', { disabled: true });
+    expect(await introspect('web', pipTokens.access_token)).toEqual({ active: false });
   });
 });
 
