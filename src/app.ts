@@ -11,6 +11,7 @@ import { addAssetRoutes } from './http/assets.js';
 import { requestContext } from './http/request-context.js';
 import { errorPage, notFound } from './http/error-page.js';
 import { hostCheck } from './http/host-check.js';
+import { responseDeadline } from './http/response-deadline.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { LiveProvider } from './provider/live-provider.js';
 import type { Metrics } from './observability/metrics.js';
@@ -43,6 +44,7 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   app.use(securityHeaders({ hsts: config.production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
   app.use(errorPage(render, logger));
   app.use(hostCheck({ issuer: config.issuer, production: config.production }));
+  app.use(responseDeadline(config.limits.response_deadline * 1000));
 
   const router = new Router();
   addHealthRoutes(router, db, logger);

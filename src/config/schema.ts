@@ -284,6 +284,11 @@ export const configSchema = z
           .describe('Longest request URL (path and query); longer gets 414.'),
         max_form_bytes: z.number().int().min(1024).default(16384).describe('Largest form body on the login and consent pages.'),
         request_timeout: duration.prefault('30s').describe('A request still arriving after this is cut off (slow clients).'),
+        response_deadline: duration
+          .prefault('4s')
+          .describe(
+            'A request still unanswered after this gets 503 (a hung database), instead of waiting out driver timeouts query by query. The login slowdown extends it.',
+          ),
       })
       .prefault({})
       .describe('Request size and time limits for every route.'),

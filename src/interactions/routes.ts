@@ -137,7 +137,10 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     const key = usernameKey(username);
     const { retryAfter, delayMs } = await deps.throttle.begin(key, ctx.ip);
     if (retryAfter > 0) return refuse(retryAfter);
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (delayMs > 0) {
+      ctx.state.deadlineExtensionMs = delayMs;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
     const account = await deps.authenticator.authenticate(
       username,
       field(ctx, 'password'),

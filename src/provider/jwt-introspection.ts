@@ -2,14 +2,20 @@
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 
-type Allowed = (ctx: KoaContextWithOIDC, caller: { clientId: string }, token: { clientId?: string; aud?: string | string[] }) => Promise<boolean>;
+type Allowed = (
+  ctx: KoaContextWithOIDC,
+  caller: { clientId: string },
+  token: { clientId?: string; aud?: string | string[] },
+) => Promise<boolean>;
 type FindAccount = NonNullable<Configuration['findAccount']>;
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** The public halves of the signing keys: what /jwks publishes and what a token's signature is checked against. */
 function publicKeys(jwks: { keys: JWK[] }): { keys: JWK[] } {
-  return { keys: jwks.keys.map((key) => Object.fromEntries(Object.entries(key).filter(([name]) => !PRIVATE_MEMBERS.includes(name))) as JWK) };
+  return {
+    keys: jwks.keys.map((key) => Object.fromEntries(Object.entries(key).filter(([name]) => !PRIVATE_MEMBERS.includes(name))) as JWK),
+  };
 }
 
 /**
@@ -26,7 +32,8 @@ export function jwtIntrospection(issuer: string, jwks: { keys: JWK[] }, allowed:
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
     const refused = ctx.body as { error?: string } | undefined;
-    if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400 || refused?.error !== 'unsupported_token_type' || !ctx.oidc.client) return;
+    if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400 || refused?.error !== 'unsupported_token_type' || !ctx.oidc.client)
+      return;
     const payload = await verify(String(ctx.oidc.params?.token ?? ''));
     const clientId = typeof payload?.client_id === 'string' ? payload.client_id : undefined;
     const active =
@@ -35,7 +42,17 @@ export function jwtIntrospection(issuer: string, jwks: { keys: JWK[] }, allowed:
       (await findAccount(ctx, payload.sub)) !== undefined;
     ctx.status = 200;
     ctx.body = active
-      ? { active: true, sub: payload.sub, scope: payload.scope, client_id: clientId, aud: payload.aud, exp: payload.exp, iat: payload.iat, iss: payload.iss, token_type: 'Bearer' }
+      ? {
+          active: true,
+          sub: payload.sub,
+          scope: payload.scope,
+          client_id: clientId,
+          aud: payload.aud,
+          exp: payload.exp,
+          iat: payload.iat,
+          iss: payload.iss,
+          token_type: 'Bearer',
+        }
       : { active: false };
   };
 }

@@ -3,6 +3,9 @@ import { describe, it, expect } from '@jest/globals';
 import { WireServer } from '@gatehouse/mongo-wire';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { MongoClient } from 'mongodb';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort } from '../helpers/free-port.js';
 import { startTestGatehouse } from '../helpers/harness.js';
 import {
   addUser,
@@ -75,6 +78,59 @@ describe('database outage', () => {
     } finally {
       await gatehouse.close();
       await database.stop();
+    }
+  }, 60_000);
+
+  it('answers 503 within one deadline per request while MongoDB hangs (stopped process), and recovers when it resumes', async () => {
+    const port = await freePort();
+    const database = spawn(process.execPath, ['dist/cli/index.js', 'dev-db', '--port', String(port)], { stdio: 'pipe' });
+    await once(database.stdout, 'data');
+    const gatehouse = await startTestGatehouse({
+      mongoUri: `mongodb://127.0.0.1:${port}/?directConnection=true`,
+      dbName: 'hang',
+      yaml: `limits:\n  response_deadline: 3s\n${CLIENTS_YAML}`,
+      env: { WEB_SECRET: SECRETS.web },
+    });
+    try {
+      const config = await discover(gatehouse, 'web');
+      const pending = await authorizationRequest(config);
+      // SIGSTOP keeps the sockets open and silent, as a partitioned or frozen server does.
+      database.kill('SIGSTOP');
+      const timed = async (request: () => Promise<Response>) => {
+        const started = Date.now();
+        const response = await request();
+        return { status: response.status, ms: Date.now() - started, body: await response.text() };
+      };
+      const token = await timed(() =>
+        fetch(`${gatehouse.url}/token`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: 'x',
+            redirect_uri: 'http://127.0.0.1:9/cb',
+            code_verifier: 'x'.repeat(43),
+          }),
+        }),
+      );
+      const authorize = await timed(() => fetch(pending.url.href, { redirect: 'manual', headers: { accept: 'application/json' } }));
+      for (const answer of [token, authorize]) {
+        expect([answer.status, JSON.parse(answer.body).error]).toEqual([503, 'server_error']);
+        // Before this deadline, /token took about 19 s and /auth 5 s: each query waited out driver timeouts in turn.
+        expect(answer.ms).toBeLessThan(6000);
+      }
+      database.kill('SIGCONT');
+      const deadline = Date.now() + 20_000;
+      while ((await fetch(`${gatehouse.url}/readyz`)).status !== 200 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await fetch(pending.url.href, { redirect: 'manual' })).status).toBe(303);
+    } finally {
+      database.kill('SIGCONT');
+      await gatehouse.close();
+      database.kill();
     }
   }, 60_000);
 });
