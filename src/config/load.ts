@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { configSchema, type GatehouseConfig } from './schema.js';
 import { ConfigError } from './errors.js';
 import { resolveEnvRefs, type KeyPath } from './env-refs.js';
+import { envValue } from './env-value.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/gatehouse.yaml';
 
@@ -25,13 +26,22 @@ export interface LoadedConfig extends GatehouseConfig {
   readonly log_level: string;
 }
 
+type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level'>;
+
 /** The settings that come only from the environment, never from the file. */
-function environmentSettings(env: NodeJS.ProcessEnv): Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level'> {
+function environmentSettings(env: NodeJS.ProcessEnv, problems: string[]): EnvironmentSettings {
   return {
     production: env.NODE_ENV === 'production',
-    key_encryption_key: env.GATEHOUSE_KEY_ENCRYPTION_KEY || undefined,
+    key_encryption_key: secretFromEnv(env, 'GATEHOUSE_KEY_ENCRYPTION_KEY', problems),
     log_level: env.LOG_LEVEL || 'info',
   };
+}
+
+/** A secret the environment gives directly or as NAME_FILE (a mounted Docker or Kubernetes secret). */
+function secretFromEnv(env: NodeJS.ProcessEnv, name: string, problems: string[]): string | undefined {
+  const found = envValue(env, name);
+  if (found.problem !== undefined) problems.push(`env ${found.problem}`);
+  return found.value;
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
@@ -83,14 +93,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
   const where = (keyPath: KeyPath) => `${shown}:${lineOf(doc, lineCounter, keyPath)}`;
   const resolved = resolveEnvRefs(raw, env);
   const unused = (ref: { path: KeyPath }) => only !== undefined && !only.includes(ref.path[0] as keyof GatehouseConfig);
-  for (const { path: at, name } of resolved.unset.filter((ref) => !unused(ref)))
+  for (const { path: at, name, problem } of resolved.unset.filter((ref) => !unused(ref)))
     problems.push(
-      `${where(at)}: ${formatPath(at)}: environment variable ${name} is not set (expected it to be set, or a default as \${${name}:-value})`,
+      problem
+        ? `${where(at)}: ${formatPath(at)}: ${problem}`
+        : `${where(at)}: ${formatPath(at)}: environment variable ${name} is not set (expected it to be set, or a default as \${${name}:-value})`,
     );
   // A section the caller does not use and cannot resolve falls back to its defaults, as if it were not in the file.
   const dropped = new Set(resolved.unset.filter(unused).flatMap((ref) => withDependents(String(ref.path[0]))));
 
   const input = applyEnvOverrides(withoutKeys(resolved.value as Record<string, unknown>, dropped), env, problems);
+  const settings = environmentSettings(env, problems);
   const result = configSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     // A field whose ${VAR} is unset already has its problem; the empty stand-in would only add noise.
@@ -109,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
       `${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path ` +
         `"${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`,
     ]);
-  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env) });
+  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...settings });
 }
 
 /** Sections that name entries of another: dropping the one on the left must drop those on the right too. */
@@ -130,7 +143,9 @@ function applyEnvOverrides(input: Record<string, unknown>, env: NodeJS.ProcessEn
     else problems.push(`env PORT: port: not a number: ${JSON.stringify(env.PORT)} (expected an integer 0-65535)`);
   }
   if (env.ISSUER) out.issuer = env.ISSUER;
-  if (env.MONGODB_URI) out.mongodb = { ...(out.mongodb as object | undefined), uri: env.MONGODB_URI };
+  // The URI may hold the database password, so it may come from a file too.
+  const uri = secretFromEnv(env, 'MONGODB_URI', problems);
+  if (uri) out.mongodb = { ...(out.mongodb as object | undefined), uri };
   return out;
 }
 

@@ -1,4 +1,6 @@
 // Config loading: every problem reported together as `file:line: key.path: message (expected …)`.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it, expect } from '@jest/globals';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
@@ -64,6 +66,48 @@ describe('loadConfig', () => {
     const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile(yaml), WEB_SECRET: 'from-the-environment-0123456789' });
     expect(config.clients[0]!.client_secret).toBe('from-the-environment-0123456789');
     expect(config.mongodb.database).toBe('fallback');
+  });
+
+  it('reads ${VAR} and the env-only secrets from NAME_FILE (a mounted Docker or Kubernetes secret), without the trailing newline', () => {
+    const dir = path.dirname(writeConfigFile(''));
+    const secretFile = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const yaml = client().replace('"s3cret-s3cret-s3cret-s3cret-s3cret"', '"${WEB_SECRET}"');
+    const config = loadConfig({
+      GATEHOUSE_CONFIG: writeConfigFile(yaml),
+      WEB_SECRET: '',
+      WEB_SECRET_FILE: secretFile('web', 'from-a-mounted-file-0123456789\n'),
+      GATEHOUSE_KEY_ENCRYPTION_KEY_FILE: secretFile('kek', `${'k'.repeat(64)}\r\n`),
+      MONGODB_URI_FILE: secretFile('uri', 'mongodb://user:pw@db:27017/'),
+    });
+    expect(config.clients[0]!.client_secret).toBe('from-a-mounted-file-0123456789');
+    expect(config.key_encryption_key).toBe('k'.repeat(64));
+    expect(config.mongodb.uri).toBe('mongodb://user:pw@db:27017/');
+    // The variable itself still wins when the file variable is not set.
+    expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile(yaml), WEB_SECRET: 'direct-value-0123456789' }).clients[0]!.client_secret).toBe(
+      'direct-value-0123456789',
+    );
+  });
+
+  it('reports an unreadable or empty NAME_FILE, or NAME set beside it, naming the variable and the path but never the contents', () => {
+    const yaml = client().replace('"s3cret-s3cret-s3cret-s3cret-s3cret"', '"${WEB_SECRET:-a-default-is-no-excuse}"');
+    const empty = path.join(path.dirname(writeConfigFile('')), 'empty');
+    writeFileSync(empty, '\n');
+    const problems = problemsOf(yaml, {
+      WEB_SECRET_FILE: '/nonexistent/web-secret',
+      GATEHOUSE_KEY_ENCRYPTION_KEY_FILE: empty,
+      MONGODB_URI: 'mongodb://user:hunter2@db/',
+      MONGODB_URI_FILE: empty,
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:3: clients\[0\]\.client_secret: WEB_SECRET_FILE=\/nonexistent\/web-secret: cannot read it: /),
+      'env both MONGODB_URI and MONGODB_URI_FILE are set (expected one: the value, or the file holding it)',
+      `env GATEHOUSE_KEY_ENCRYPTION_KEY_FILE=${empty}: the file is empty (expected it to hold GATEHOUSE_KEY_ENCRYPTION_KEY)`,
+    ]);
+    expect(problems[0]).toMatch(/: no such file \(expected a readable file holding WEB_SECRET\)$/);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('reports a missing file with the path and what to do', () => {

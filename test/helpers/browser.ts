@@ -18,6 +18,8 @@ export class Browser {
   private readonly cookies = new Map<string, Cookie>();
   /** Sent with every request, e.g. X-Forwarded-For to stand in for a client behind a trusted proxy. */
   headers: Record<string, string> = {};
+  /** Every Set-Cookie line received, attributes included (the jar keeps only name, value and path). */
+  readonly setCookieLines: string[] = [];
 
   /** @param callbackPrefixes redirects to these (the clients' redirect URIs) are returned, not followed. */
   constructor(private readonly callbackPrefixes: string[]) {}
@@ -42,7 +44,10 @@ export class Browser {
     headers.set('accept', 'text/html');
     if (cookie) headers.set('cookie', cookie);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) this.store(line);
+    for (const line of response.headers.getSetCookie()) {
+      this.setCookieLines.push(line);
+      this.store(line);
+    }
     return response;
   }
 

@@ -1,4 +1,4 @@
-// Runs a built entry point (dist/) as its own process and collects its output and exit code.
+// Runs a built entry point (dist/), or another program, as its own process and collects its output and exit code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +21,12 @@ export interface RunningProcess {
 }
 
 export function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): RunningProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return startCommand(process.execPath, [path.join(ROOT, script), ...args], { LOG_LEVEL: 'info', ...env }, stdin);
+}
+
+/** Any program (caddy in the deploy test), run from the repository root with PATH and `env` only. */
+export function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): RunningProcess {
+  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -40,6 +41,8 @@ export function startProcess(script: string, args: string[], env: NodeJS.Process
   if (stdin !== undefined) child.stdin!.end(stdin);
   const exited = new Promise<ProcessResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A program that cannot start (not installed) ends here instead of as an unhandled 'error' event.
+    child.on('error', (error) => resolve({ code: null, signal: null, stdout, stderr: `${stderr}${error.message}\n` }));
   });
   return {
     child,
