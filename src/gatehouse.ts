@@ -12,6 +12,7 @@ import { watchKeys } from './keys/key-watcher.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, type ProviderDeps } from './provider/create-provider.js';
 import { instrumentProvider, type Instruments } from './provider/instrument-provider.js';
+import { deliveryReport } from './provider/logout-deliveries.js';
 import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
 import { createFindAccount } from './accounts/find-account.js';
@@ -114,9 +115,10 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     subject: config.client_auth_throttling.per_client,
     source: config.client_auth_throttling.per_ip,
   });
+  const logoutDeliveries = deliveryReport(logger, metrics);
   const live = await startLiveProvider(
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
-    { logger, metrics, audit, clientAuthThrottle },
+    { logger, metrics, audit, clientAuthThrottle, logoutDeliveries },
   );
 
   const interactions = createInteractionRouter({
