@@ -7,12 +7,14 @@ import type { Logger } from './observability/logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
 import { createModelIndexes } from './storage/model-collections.js';
+import { createPendingLogoutIndexes } from './storage/pending-logouts.js';
 import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
 import { watchKeys } from './keys/key-watcher.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, type ProviderDeps } from './provider/create-provider.js';
 import { instrumentProvider, type Instruments } from './provider/instrument-provider.js';
 import { deliveryReport } from './provider/logout-deliveries.js';
+import { deliverPendingLogouts } from './provider/pending-logout-delivery.js';
 import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
 import { createFindAccount } from './accounts/find-account.js';
@@ -93,6 +95,7 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
 async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, storage: Storage): Promise<Gatehouse> {
   const { client, db } = storage;
   await createModelIndexes(db);
+  await createPendingLogoutIndexes(db);
   if (!config.key_encryption_key)
     logger.warn('GATEHOUSE_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)');
   await ensureSigningKeys(db, config.key_encryption_key);
@@ -120,6 +123,10 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
     { logger, metrics, audit, clientAuthThrottle, logoutDeliveries },
   );
+  const pendingLogouts = deliverPendingLogouts(db, () => live.provider.current, config.backchannel_logout.poll_interval, {
+    logger,
+    report: logoutDeliveries,
+  });
 
   const interactions = createInteractionRouter({
     live: live.provider,
@@ -149,6 +156,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   });
   const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {
     live.stop();
+    pendingLogouts.stop();
     throw error;
   });
   return {
@@ -160,6 +168,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     provider: () => live.provider.current,
     close: async () => {
       live.stop();
+      pendingLogouts.stop();
       await listeners.close();
       await storage.close();
     },

@@ -290,6 +290,9 @@ export const configSchema = z
           .prefault('2s')
           .refine((seconds) => seconds <= 10, 'too long (expected at most 10s: the user waits for delivery when signing out)')
           .describe('How long one delivery may take. Deliveries run in parallel, so a sign-out waits at most about this long.'),
+        poll_interval: duration
+          .prefault('5s')
+          .describe('How often running instances deliver the logouts the CLI recorded when it ended sessions (`gatehouse user disable`).'),
       })
       .prefault({})
       .describe('OpenID Connect Back-Channel Logout: logout tokens sent to clients with a backchannel_logout_uri when a session ends.'),

@@ -168,7 +168,7 @@ ${client('    backchannel_logout_uri: http://app.internal/logout\n')}  - client_
         `backchannel_logout:\n  allow_private_receivers: true\n${client('    backchannel_logout_uri: http://app.internal/logout\n')}`,
       ),
     });
-    expect(internal.backchannel_logout).toEqual({ allow_private_receivers: true, timeout: 2 });
+    expect(internal.backchannel_logout).toEqual({ allow_private_receivers: true, timeout: 2, poll_interval: 5 });
     expect(internal.clients[0]).toMatchObject({
       backchannel_logout_uri: 'http://app.internal/logout',
       backchannel_logout_session_required: false,

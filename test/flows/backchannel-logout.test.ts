@@ -1,4 +1,4 @@
-// OpenID Connect Back-Channel Logout: sign-out POSTs signed logout tokens to the receivers of the session's clients.
+// OpenID Connect Back-Channel Logout: sign-out and `gatehouse user disable` POST signed logout tokens to the clients' receivers.
 // Gatehouse runs as its own process: inside jest's VM realm oidc-provider cannot set up its private-address guard, which
 // is what backchannel_logout.allow_private_receivers switches off.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
@@ -7,7 +7,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { freePort, writeConfigFile } from '../helpers/harness.js';
 import { runProcess, startProcess, type RunningProcess } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
-import { startLogoutReceiver, type LogoutReceiver } from '../helpers/logout-receiver.js';
+import { startLogoutReceiver, type LogoutReceiver, type ReceivedLogout } from '../helpers/logout-receiver.js';
 import { selfSignedCertificate, type TestCertificate } from '../helpers/tls-certificate.js';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import {
@@ -147,10 +147,12 @@ describe('back-channel logout to receivers Gatehouse may reach (allow_private_re
       `backchannel_logout:
   allow_private_receivers: true
   timeout: 1s
+  poll_interval: 1s
 clients:
 ${rpClient('web', web, true)}${rpClient('wiki', wiki, false)}${rpClient('hangs', hanging, true)}`,
     );
     await addUser(accounts, 'alice', 'alice-password-1');
+    await addUser(accounts, 'bob', 'bob-password-1');
   });
   afterAll(async () => {
     await stopInstance(instance);
@@ -195,6 +197,23 @@ ${rpClient('web', web, true)}${rpClient('wiki', wiki, false)}${rpClient('hangs',
     expect(failure).toMatchObject({ client_id: 'hangs', reason: expect.stringMatching(/timeout/i), requestId: expect.any(String) });
     const output = instance.process.output();
     for (const received of [toWeb, toWiki]) expect(output.stdout + output.stderr).not.toContain(received.logoutToken);
+  });
+
+  it('`gatehouse user disable` ends the sessions and a running server delivers their logout tokens', async () => {
+    const browser = newBrowser();
+    const atWeb = await signInTo(instance, browser, 'web', 'bob', 'bob-password-1');
+    const atWiki = await signInTo(instance, browser, 'wiki', 'bob', 'bob-password-1');
+    const disabled = await runProcess('dist/cli/index.js', ['user', 'disable', 'bob'], instance.env);
+    expect(disabled.code).toBe(0);
+
+    const isBob = (logout: ReceivedLogout) => decodeJwt(logout.logoutToken!).sub === atWeb.claims.sub;
+    const toWeb = await web.waitFor(isBob);
+    expect(await verifyLogoutToken(instance, toWeb.logoutToken!, 'web')).toMatchObject({ sid: atWeb.claims.sid });
+    const toWiki = await wiki.waitFor(isBob);
+    expect(await verifyLogoutToken(instance, toWiki.logoutToken!, 'wiki')).toMatchObject({ sub: atWiki.claims.sub });
+    // Each was taken by the instance that delivered it, so none is delivered twice.
+    expect(await storage.db.collection('pending_logouts').countDocuments({})).toBe(0);
+    expect([await deliveries(instance, 'web', 'delivered'), await deliveries(instance, 'wiki', 'delivered')]).toEqual([2, 2]);
   });
 });
 
