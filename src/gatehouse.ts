@@ -7,11 +7,14 @@ import type { Logger } from './observability/logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
 import { createModelIndexes } from './storage/model-collections.js';
+import { createPendingLogoutIndexes } from './storage/pending-logouts.js';
 import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks, sealPlaintextKeys } from './keys/signing-keys.js';
 import { watchKeys } from './keys/key-watcher.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, type ProviderDeps } from './provider/create-provider.js';
 import { instrumentProvider, type Instruments } from './provider/instrument-provider.js';
+import { deliveryReport } from './provider/logout-deliveries.js';
+import { deliverPendingLogouts } from './provider/pending-logout-delivery.js';
 import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
 import { createFindAccount } from './accounts/find-account.js';
@@ -93,6 +96,7 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
 async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, storage: Storage): Promise<Gatehouse> {
   const { client, db } = storage;
   await createModelIndexes(db);
+  await createPendingLogoutIndexes(db);
   await protectStoredKeys(db, config.key_encryption_key, logger);
   await ensureSigningKeys(db, config.key_encryption_key);
   const metrics = new Metrics();
@@ -112,10 +116,15 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     subject: config.client_auth_throttling.per_client,
     source: config.client_auth_throttling.per_ip,
   });
+  const logoutDeliveries = deliveryReport(logger, metrics);
   const live = await startLiveProvider(
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
-    { logger, metrics, audit, clientAuthThrottle },
+    { logger, metrics, audit, clientAuthThrottle, logoutDeliveries },
   );
+  const pendingLogouts = deliverPendingLogouts(db, () => live.provider.current, config.backchannel_logout.poll_interval, {
+    logger,
+    report: logoutDeliveries,
+  });
 
   const interactions = createInteractionRouter({
     live: live.provider,
@@ -145,6 +154,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   });
   const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {
     live.stop();
+    pendingLogouts.stop();
     throw error;
   });
   return {
@@ -156,6 +166,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     provider: () => live.provider.current,
     close: async () => {
       live.stop();
+      pendingLogouts.stop();
       await listeners.close();
       await storage.close();
     },

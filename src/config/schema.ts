@@ -76,6 +76,21 @@ const clientSchema = z
       .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
       .optional()
       .describe("The client's public keys inline, for private_key_jwt."),
+    backchannel_logout_uri: z
+      .url({
+        protocol: /^https?$/,
+        error: 'invalid URL (expected an absolute https:// URL, e.g. https://app.example.com/backchannel-logout)',
+      })
+      .refine((value) => !value.includes('#'), 'a back-channel logout URI must not contain a fragment (expected no "#…")')
+      .optional()
+      .describe(
+        'OpenID Connect Back-Channel Logout: where Gatehouse POSTs a signed logout token when a session the client ' +
+          'took part in ends. https only, unless backchannel_logout.allow_private_receivers is true.',
+      ),
+    backchannel_logout_session_required: z
+      .boolean()
+      .default(false)
+      .describe('Put "sid" in this client\'s ID tokens and logout tokens, so it can end the one session that ended.'),
     first_party: z.boolean().default(false).describe('A client you operate yourself: the consent page is skipped.'),
     access_token_ttl: duration.optional().describe('Access token lifetime for this client (overrides resource and global ttl).'),
     id_token_ttl: duration.optional().describe('ID token lifetime for this client (overrides ttl.id_token).'),
@@ -106,6 +121,8 @@ function checkClient(client: Record<string, unknown>, ctx: z.RefinementCtx): voi
     problem('redirect_uris', 'required for authorization_code (expected at least one URI)');
   if (grants.includes('refresh_token') && !grants.includes('authorization_code'))
     problem('grant_types', 'refresh_token needs authorization_code (expected both)');
+  if (client.backchannel_logout_session_required === true && client.backchannel_logout_uri === undefined)
+    problem('backchannel_logout_session_required', 'needs a backchannel_logout_uri (expected one, or no session requirement)');
 }
 
 export const configSchema = z
@@ -260,6 +277,25 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Prometheus metrics (prom-client).'),
+    backchannel_logout: z
+      .strictObject({
+        allow_private_receivers: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Deliver logout tokens to loopback and private addresses (10/8, 192.168/16, 127/8, ...) and accept http:// ' +
+              'back-channel logout URIs: for internal deployments and tests. Off, such receivers are refused (no SSRF).',
+          ),
+        timeout: duration
+          .prefault('2s')
+          .refine((seconds) => seconds <= 10, 'too long (expected at most 10s: the user waits for delivery when signing out)')
+          .describe('How long one delivery may take. Deliveries run in parallel, so a sign-out waits at most about this long.'),
+        poll_interval: duration
+          .prefault('5s')
+          .describe('How often running instances deliver the logouts the CLI recorded when it ended sessions (`gatehouse user disable`).'),
+      })
+      .prefault({})
+      .describe('OpenID Connect Back-Channel Logout: logout tokens sent to clients with a backchannel_logout_uri when a session ends.'),
     audit: z
       .strictObject({
         retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).'),
@@ -363,6 +399,16 @@ export const configSchema = z
             message: `duplicate client_id "${String(client.client_id)}" (expected each client_id once)`,
           });
         seen.add(client?.client_id);
+      });
+      const allowPrivate =
+        (config.backchannel_logout as { allow_private_receivers?: unknown } | undefined)?.allow_private_receivers === true;
+      (Array.isArray(config.clients) ? config.clients : []).forEach((client: { backchannel_logout_uri?: unknown }, index: number) => {
+        if (!allowPrivate && typeof client?.backchannel_logout_uri === 'string' && /^http:/i.test(client.backchannel_logout_uri))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clients', index, 'backchannel_logout_uri'],
+            message: 'http:// is accepted only with backchannel_logout.allow_private_receivers: true (expected an https:// URL)',
+          });
       });
       const indicators = (Array.isArray(config.resources) ? config.resources : []).map(
         (resource: { indicator?: unknown }) => resource?.indicator,

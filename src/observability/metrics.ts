@@ -1,4 +1,4 @@
-// Prometheus metrics (prom-client) for one Gatehouse instance: HTTP, tokens, logins, throttling, reuse, MongoDB latency.
+// Prometheus metrics (prom-client) for one Gatehouse instance: HTTP, tokens, logins, throttling, reuse, logouts, MongoDB latency.
 import type { Middleware } from 'koa';
 import type { MongoClient } from 'mongodb';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -39,6 +39,12 @@ export class Metrics {
   readonly refreshReuse = new Counter({
     name: 'gatehouse_refresh_token_reuse_total',
     help: 'Rotated refresh tokens presented again (grant revoked)',
+    registers: [this.registry],
+  });
+  readonly backchannelLogouts = new Counter({
+    name: 'gatehouse_backchannel_logout_deliveries_total',
+    help: 'Back-channel logout tokens sent to clients, by client and outcome (delivered, failed)',
+    labelNames: ['client_id', 'outcome'],
     registers: [this.registry],
   });
   private readonly mongoLatency = new Histogram({

@@ -18,9 +18,10 @@ import { narrowingPolicy } from './consent-policy.js';
 import { resourceIndicators } from './resources.js';
 import { introspectionAllowed } from './introspection-policy.js';
 import { jwtIntrospection } from './jwt-introspection.js';
+import { outgoingFetch } from './logout-fetch.js';
 
 export interface ProviderDeps {
-  config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix'>;
+  config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix' | 'backchannel_logout'>;
   db: Db;
   jwks: { keys: JWK[] };
   cookieKeys: string[];
@@ -80,6 +81,8 @@ export function createProvider({
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...logoutPages(render) },
+      // Sign-out POSTs a logout token to each client of the session that registered a backchannel_logout_uri.
+      backchannelLogout: { enabled: true },
       resourceIndicators: resourceIndicators(policy),
     },
     interactions: {
@@ -87,6 +90,7 @@ export function createProvider({
       policy: narrowingPolicy(allowed),
     },
     renderError: renderError(render),
+    fetch: outgoingFetch(config),
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trust_proxy !== false;

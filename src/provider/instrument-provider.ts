@@ -1,4 +1,4 @@
-// Everything Gatehouse hangs on an oidc-provider instance: error logging, audit, metrics, client-auth throttling, 503s.
+// Everything Gatehouse hangs on an oidc-provider instance: error logging, audit, metrics, logout reports, client-auth throttling, 503s.
 import type Provider from 'oidc-provider';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -6,15 +6,20 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { FailureThrottle } from '../security/failure-throttle.js';
 import { clientAuthThrottling } from '../security/client-auth-throttle.js';
 import { isDatabaseUnavailable } from '../storage/errors.js';
+import type { DeliveryReport } from './logout-deliveries.js';
 
 export interface Instruments {
   logger: Logger;
   metrics: Metrics;
   audit: AuditLog;
   clientAuthThrottle: FailureThrottle;
+  logoutDeliveries: DeliveryReport;
 }
 
-export function instrumentProvider(provider: Provider, { logger, metrics, audit, clientAuthThrottle }: Instruments): Provider {
+export function instrumentProvider(
+  provider: Provider,
+  { logger, metrics, audit, clientAuthThrottle, logoutDeliveries }: Instruments,
+): Provider {
   // oidc-provider answers its own 500s; without this they would reach no log.
   provider.on('server_error', (ctx, error: Error) => {
     if (isDatabaseUnavailable(error)) ctx.state.databaseUnavailable = true;
@@ -33,6 +38,9 @@ export function instrumentProvider(provider: Provider, { logger, metrics, audit,
       detail: { grantId, route: String(ctx.oidc?.route) },
     });
   });
+  // Sign-out awaits every delivery (in parallel, each bounded by backchannel_logout.timeout); oidc-provider reports each here.
+  provider.on('backchannel.success', (_ctx, client) => logoutDeliveries.delivered(client.clientId));
+  provider.on('backchannel.error', (ctx, error, client) => logoutDeliveries.failed(client.clientId, error, ctx.state.requestId));
   provider.use(clientAuthThrottling(clientAuthThrottle, metrics));
   provider.on('grant.success', (ctx) => {
     metrics.tokensIssued.inc({ grant_type: String(ctx.oidc.params?.grant_type), client_id: String(ctx.oidc.client?.clientId) });

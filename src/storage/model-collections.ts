@@ -2,6 +2,7 @@
 // (no oidc-provider import, so the CLI can use it without loading the provider).
 import type { Collection, Db } from 'mongodb';
 import type { AdapterPayload } from 'oidc-provider';
+import { recordPendingLogouts } from './pending-logouts.js';
 
 /** Models whose artifacts belong to a grant and die with it (oidc-provider's grant-bound tokens). */
 export const GRANT_BOUND_MODELS = [
@@ -85,8 +86,19 @@ export async function revokeGrant(db: Db, grantId: string): Promise<void> {
   ]);
 }
 
-/** Deletes every session, grant and token of an account, e.g. when an admin disables it. */
+/**
+ * Deletes every session, grant and token of an account, e.g. when an admin disables it. Ending those sessions owes
+ * their clients a back-channel logout; it is recorded first, for a running server to deliver (the CLI calls this).
+ */
 export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
+  const sessions = await modelCollection(db, 'Session')
+    .find({ 'payload.accountId': String(accountId) })
+    .toArray();
+  await recordPendingLogouts(
+    db,
+    accountId,
+    sessions.map(({ payload }) => payload),
+  );
   const results = await Promise.all(
     MODELS.map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) })),
   );

@@ -187,6 +187,38 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks back-channel logout receivers: https unless private receivers are allowed, no fragment, a bounded timeout', () => {
+    const problems = problemsOf(`backchannel_logout:
+  timeout: 1m
+${client('    backchannel_logout_uri: http://app.internal/logout\n')}  - client_id: wiki
+    client_secret: "s3cret-s3cret-s3cret-s3cret-s3cret"
+    redirect_uris: [https://wiki.example.com/cb]
+    backchannel_logout_uri: https://wiki.example.com/logout#now
+  - client_id: notes
+    client_secret: "s3cret-s3cret-s3cret-s3cret-s3cret"
+    redirect_uris: [https://notes.example.com/cb]
+    backchannel_logout_session_required: true
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/:11: clients\[1\]\.backchannel_logout_uri \(client "wiki"\): .* must not contain a fragment/),
+      expect.stringMatching(/:15: clients\[2\]\.backchannel_logout_session_required \(client "notes"\): needs a backchannel_logout_uri/),
+      expect.stringMatching(/:2: backchannel_logout\.timeout: too long \(expected at most 10s/),
+      expect.stringMatching(
+        /:7: clients\[0\]\.backchannel_logout_uri \(client "web"\): http:\/\/ is accepted only with backchannel_logout\.allow_private_receivers: true/,
+      ),
+    ]);
+    const internal = loadConfig({
+      GATEHOUSE_CONFIG: writeConfigFile(
+        `backchannel_logout:\n  allow_private_receivers: true\n${client('    backchannel_logout_uri: http://app.internal/logout\n')}`,
+      ),
+    });
+    expect(internal.backchannel_logout).toEqual({ allow_private_receivers: true, timeout: 2, poll_interval: 5 });
+    expect(internal.clients[0]).toMatchObject({
+      backchannel_logout_uri: 'http://app.internal/logout',
+      backchannel_logout_session_required: false,
+    });
+  });
+
   it('puts the mount path into the default issuer and rejects an issuer whose path differs', () => {
     expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('port: 4100\nmount_path: /oidc\n') }).issuer).toBe('http://localhost:4100/oidc');
     const problems = problemsOf('mount_path: /oidc\nissuer: https://id.example.com\n');
