@@ -76,6 +76,7 @@ export class AuditLog {
     if (filter.user !== undefined) query.user = String(filter.user);
     if (filter.client !== undefined) query.client = String(filter.client);
     if (filter.since) query.at = { $gte: filter.since };
-    return (await this.collection.find(query).sort({ at: -1 }).limit(limit).toArray()).reverse();
+    // Events of the same millisecond keep their insertion order (ObjectId), on mongod as on the wire server.
+    return (await this.collection.find(query).sort({ at: -1, _id: -1 }).limit(limit).toArray()).reverse();
   }
 }

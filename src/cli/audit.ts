@@ -35,7 +35,12 @@ export const auditTailCommand: Command = {
     if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit: expected a positive integer, got "${values.limit}"`, 64);
     return withDatabase(env, async ({ db }) => {
       for (const event of await new AuditLog(db).query({ user: values.user, client: values.client, since }, limit)) {
-        const who = [event.user && `user=${event.user}`, event.client && `client=${event.client}`, event.ip && `ip=${event.ip}`]
+        const who = [
+          event.user && `user=${event.user}`,
+          event.client && `client=${event.client}`,
+          event.ip && `ip=${event.ip}`,
+          event.count && `count=${event.count}`,
+        ]
           .filter(Boolean)
           .join(' ');
         const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';

@@ -23,6 +23,9 @@ function throttleRule(attempts: number, window: string, lockout: string) {
     .prefault({});
 }
 
+/** The longest TTL index mongod accepts, in seconds (INT32_MAX). */
+const MAX_TTL_SECONDS = 2_147_483_647;
+
 /** More proxy hops than this is a misconfiguration, not a topology. */
 const MAX_PROXY_HOPS = 16;
 const PROXY_HOPS_EXPECTED = `invalid value (expected false or the number of proxies in front of Gatehouse, 1-${MAX_PROXY_HOPS})`;
@@ -298,7 +301,10 @@ export const configSchema = z
       .describe('OpenID Connect Back-Channel Logout: logout tokens sent to clients with a backchannel_logout_uri when a session ends.'),
     audit: z
       .strictObject({
-        retention: duration.prefault('90d').describe('How long audit events are kept (a TTL index on the audit collection).'),
+        retention: duration
+          .prefault('90d')
+          .pipe(z.number().max(MAX_TTL_SECONDS, 'too long (expected at most 24855d: MongoDB refuses a TTL index over 2147483647 seconds)'))
+          .describe('How long audit events are kept (a TTL index on the audit collection).'),
       })
       .prefault({})
       .describe('The audit trail of sign-ins, consents, revocations, user and key changes.'),

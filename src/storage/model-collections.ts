@@ -72,7 +72,8 @@ export async function latestGrantId(db: Db, accountId: string, clientId: string)
       // The TTL monitor sweeps only every minute or so; a grant without expiresAt never expires.
       $or: [{ expiresAt: { $gt: new Date() } }, { expiresAt: { $exists: false } }],
     },
-    { sort: { 'payload.iat': -1 }, projection: { _id: 1 } },
+    // iat has whole seconds: grants from the same second are ordered by _id, so every server returns the same one.
+    { sort: { 'payload.iat': -1, _id: -1 }, projection: { _id: 1 } },
   );
   return found?._id;
 }

@@ -47,5 +47,8 @@ export async function recordPendingLogouts(db: Db, accountId: string, sessions: 
 
 /** Removes and returns the oldest pending logout: exactly one instance gets each, so a receiver hears of it once. */
 export async function takePendingLogout(db: Db): Promise<PendingLogout | null> {
-  return pendingLogouts(db).findOneAndDelete({ expiresAt: { $gt: new Date() } }, { sort: { createdAt: 1 }, projection: { _id: 0 } });
+  return pendingLogouts(db).findOneAndDelete(
+    { expiresAt: { $gt: new Date() } },
+    { sort: { createdAt: 1, _id: 1 }, projection: { _id: 0 } },
+  );
 }

@@ -93,4 +93,19 @@ describe('audit events', () => {
     expect(byClient.stdout).toMatch(/\tlogin\.success\tuser=sam client=web ip=/);
     expect(byClient.stdout).not.toMatch(/user\.created/);
   });
+
+  it('`audit tail` lists events of the same millisecond in the order they were recorded (a tie-breaker, as mongod needs)', async () => {
+    const at = new Date();
+    await env.storage.db.collection('audit').insertMany([
+      { at, type: 'user.updated', user: 'tie', detail: { step: 'first' } },
+      { at, type: 'user.updated', user: 'tie', detail: { step: 'second' } },
+    ]);
+    const tail = await runProcess('dist/cli/index.js', ['audit', 'tail', '--user', 'tie'], cliEnv);
+    expect(
+      tail.stdout
+        .trim()
+        .split('\n')
+        .map((line) => /"step":"(\w+)"/.exec(line)?.[1]),
+    ).toEqual(['first', 'second']);
+  });
 });

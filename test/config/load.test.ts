@@ -225,6 +225,13 @@ ${client('    backchannel_logout_uri: http://app.internal/logout\n')}  - client_
     expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:2: issuer: path "\/" does not match mount_path "\/oidc"/)]);
   });
 
+  it('refuses an audit retention MongoDB could not index (over 2147483647 seconds)', () => {
+    expect(problemsOf('audit:\n  retention: 24856d\n')).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:2: audit\.retention: too long \(expected at most 24855d/),
+    ]);
+    expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('audit:\n  retention: 24855d\n') }).audit.retention).toBe(24855 * 86400);
+  });
+
   it('lists every problem together', () => {
     const problems = problemsOf('port: -1\nissuer: ftp://nope\nextra: 1\n');
     expect(problems).toHaveLength(3);

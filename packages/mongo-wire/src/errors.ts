@@ -16,6 +16,7 @@ export const ErrorCodes = {
   NamespaceExists: 48,
   CommandNotFound: 59,
   ImmutableField: 66,
+  CannotCreateIndex: 67,
   InvalidOptions: 72,
   InvalidNamespace: 73,
   IndexNotFound: 27,

@@ -19,6 +19,9 @@ export interface IndexSpec {
 export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 /** Options that decide whether two specs describe the same index; "background" and "v" do not. */
+/** The largest expireAfterSeconds mongod accepts (INT32_MAX). */
+const MAX_TTL_SECONDS = 2_147_483_647;
+
 const COMPARED_OPTIONS = ['unique', 'sparse', 'expireAfterSeconds', 'partialFilterExpression', 'collation'] as const;
 const IGNORED_OPTIONS = new Set(['v', 'key', 'name', 'background', 'ns']);
 
@@ -55,6 +58,10 @@ export function normalizeIndexSpec(raw: unknown): IndexSpec {
     if (typeof secs !== 'number' || !Number.isFinite(secs) || secs < 0) {
       throw new WireError('InvalidOptions', "TTL index 'expireAfterSeconds' option must be a non-negative number");
     }
+    // mongod keeps the value as a 32-bit int and refuses more, and TTL applies to single-field indexes only.
+    if (secs > MAX_TTL_SECONDS)
+      throw new WireError('CannotCreateIndex', `TTL index 'expireAfterSeconds' option must be within an acceptable range, try a value less than ${MAX_TTL_SECONDS}`);
+    if (Object.keys(key).length > 1) throw new WireError('CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
   }
   if (spec.partialFilterExpression !== undefined && !isPlainObject(spec.partialFilterExpression)) {
     throw new WireError('TypeMismatch', 'partialFilterExpression must be an object');

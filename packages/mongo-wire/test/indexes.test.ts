@@ -92,6 +92,13 @@ describe('index management', () => {
     await expect(coll.createIndex({ 'payload.grantId': 1 }, { unique: true })).rejects.toMatchObject({ code: 85 });
   });
 
+  it('refuses TTL indexes mongod refuses: over 2147483647 seconds, or compound (CannotCreateIndex, 67)', async () => {
+    const coll = h.db.collection('ttl_limits');
+    await expect(coll.createIndex({ at: 1 }, { expireAfterSeconds: 2_147_483_648 })).rejects.toMatchObject({ code: 67 });
+    await expect(coll.createIndex({ at: 1, user: 1 }, { expireAfterSeconds: 60 })).rejects.toMatchObject({ code: 67 });
+    expect(await coll.createIndex({ at: 1 }, { expireAfterSeconds: 2_147_483_647 })).toBe('at_1');
+  });
+
   it('listIndexes reports key, name, unique and expireAfterSeconds', async () => {
     const coll = h.db.collection('listed');
     await coll.createIndex({ a: 1, b: -1 }, { unique: true, name: 'a_b' });
