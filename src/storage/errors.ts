@@ -14,8 +14,39 @@ const UNREACHABLE_NAMES = new Set([
 // A connection cut mid-write can surface as the raw socket error rather than a driver error.
 const UNREACHABLE_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
 
-/** The driver could not reach a server (as opposed to the server refusing an operation). */
+/** What a replica set answers while it has no primary: an election, a step-down, a shutdown. */
+const NO_PRIMARY_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
+
+function hasLabel(error: unknown, label: string): boolean {
+  const { hasErrorLabel } = (error ?? {}) as { hasErrorLabel?: (label: string) => boolean };
+  return typeof hasErrorLabel === 'function' && hasErrorLabel.call(error, label);
+}
+
+/** A failover interrupted the operation: the driver retries single-document writes, not multi-document ones. */
+function isFailover(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return (typeof code === 'number' && NO_PRIMARY_CODES.has(code)) || hasLabel(error, 'RetryableWriteError');
+}
+
+/** No server can take the operation now (unreachable, or no primary during an election): a 503, retry later. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const { name = '', code } = (error ?? {}) as { name?: string; code?: unknown };
-  return UNREACHABLE_NAMES.has(name) || (typeof code === 'string' && UNREACHABLE_CODES.has(code));
+  return UNREACHABLE_NAMES.has(name) || (typeof code === 'string' && UNREACHABLE_CODES.has(code)) || isFailover(error);
+}
+
+/** A new primary is usually elected within a few seconds; one pause of this long gives the retry a chance. */
+const FAILOVER_PAUSE_MS = 500;
+
+/**
+ * Runs an idempotent delete, and once more if a failover interrupted it, so a revocation
+ * is not left half done; a second failure propagates (a 503).
+ */
+export async function retryOnFailover<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isFailover(error)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, FAILOVER_PAUSE_MS));
+    return write();
+  }
 }

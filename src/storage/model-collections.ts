@@ -3,6 +3,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { AdapterPayload } from 'oidc-provider';
 import { recordPendingLogouts } from './pending-logouts.js';
+import { retryOnFailover } from './errors.js';
 
 /** Models whose artifacts belong to a grant and die with it (oidc-provider's grant-bound tokens). */
 export const GRANT_BOUND_MODELS = [
@@ -82,8 +83,8 @@ export async function latestGrantId(db: Db, accountId: string, clientId: string)
 export async function revokeGrant(db: Db, grantId: string): Promise<void> {
   const filter = { 'payload.grantId': String(grantId) };
   await Promise.all([
-    ...GRANT_BOUND_MODELS.map((model) => modelCollection(db, model).deleteMany(filter)),
-    modelCollection(db, 'Grant').deleteOne({ _id: String(grantId) }),
+    ...GRANT_BOUND_MODELS.map((model) => retryOnFailover(() => modelCollection(db, model).deleteMany(filter))),
+    retryOnFailover(() => modelCollection(db, 'Grant').deleteOne({ _id: String(grantId) })),
   ]);
 }
 
@@ -101,7 +102,7 @@ export async function revokeByAccountId(db: Db, accountId: string): Promise<numb
     sessions.map(({ payload }) => payload),
   );
   const results = await Promise.all(
-    MODELS.map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) })),
+    MODELS.map((model) => retryOnFailover(() => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) }))),
   );
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
 }

@@ -2,6 +2,7 @@
 import type { Collection, Db } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
+import { retryOnFailover } from './errors.js';
 
 /** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives. */
 export function createMongoAdapter(db: Db): (model: string) => MongoAdapter {
@@ -63,12 +64,12 @@ export class MongoAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.collection.deleteOne({ _id: String(id) });
+    await retryOnFailover(() => this.collection.deleteOne({ _id: String(id) }));
   }
 
   /** oidc-provider calls this once per grant-bound model, so each call clears its own collection. */
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.collection.deleteMany({ 'payload.grantId': String(grantId) });
+    await retryOnFailover(() => this.collection.deleteMany({ 'payload.grantId': String(grantId) }));
   }
 
   private async findOne(filter: Record<string, string>): Promise<AdapterPayload | undefined> {

@@ -3,6 +3,7 @@ import { describe, it, expect } from '@jest/globals';
 import { WireServer } from '@gatehouse/mongo-wire';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { MongoClient } from 'mongodb';
+import * as client from 'openid-client';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../helpers/free-port.js';
@@ -131,6 +132,57 @@ describe('database outage', () => {
       database.kill('SIGCONT');
       await gatehouse.close();
       database.kill();
+    }
+  }, 60_000);
+
+  it('during an election: an interrupted revocation is retried to completion, and one that keeps failing is a 503, not a 500', async () => {
+    const database = await WireServer.start();
+    const gatehouse = await startTestGatehouse({
+      mongoUri: database.uri(),
+      dbName: 'election',
+      yaml: CLIENTS_YAML,
+      env: { WEB_SECRET: SECRETS.web },
+    });
+    const admin = await MongoClient.connect(database.uri());
+    await addUser(new AccountStore(admin.db('election')), 'eli', 'eli-password-1');
+    const failDeletes = (mode: unknown) =>
+      admin.db('admin').command({
+        configureFailPoint: 'failCommand',
+        mode,
+        // What a stepping-down primary answers to a deleteMany, which the driver does not retry.
+        data: { failCommands: ['delete'], errorCode: 11602, errorLabels: ['RetryableWriteError'] },
+      });
+    try {
+      const config = await discover(gatehouse, 'web');
+      const signedIn = async () => {
+        const request = await authorizationRequest(config, { prompt: 'consent' });
+        const tokens = await exchange(config, await signIn(newBrowser(), request, 'eli', 'eli-password-1'), request);
+        const rotated = await client.refreshTokenGrant(config, tokens.refresh_token!);
+        return { reused: tokens.refresh_token!, current: rotated.refresh_token!, access: rotated.access_token };
+      };
+      // Presenting a rotated refresh token again revokes the whole grant: deleteMany on every token collection.
+      const once = await signedIn();
+      await failDeletes({ times: 1 });
+      await expect(client.refreshTokenGrant(config, once.reused)).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(client.refreshTokenGrant(config, once.current)).rejects.toMatchObject({ error: 'invalid_grant' });
+      expect((await client.tokenIntrospection(config, once.access)).active).toBe(false);
+
+      const always = await signedIn();
+      await failDeletes('alwaysOn');
+      const refused = await fetch(config.serverMetadata().token_endpoint!, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: always.reused }),
+      });
+      expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([503, 'server_error']);
+    } finally {
+      await failDeletes('off').catch(() => {});
+      await admin.close();
+      await gatehouse.close();
+      await database.stop();
     }
   }, 60_000);
 });

@@ -60,8 +60,12 @@ export function normalizeIndexSpec(raw: unknown): IndexSpec {
     }
     // mongod keeps the value as a 32-bit int and refuses more, and TTL applies to single-field indexes only.
     if (secs > MAX_TTL_SECONDS)
-      throw new WireError('CannotCreateIndex', `TTL index 'expireAfterSeconds' option must be within an acceptable range, try a value less than ${MAX_TTL_SECONDS}`);
-    if (Object.keys(key).length > 1) throw new WireError('CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+      throw new WireError(
+        'CannotCreateIndex',
+        `TTL index 'expireAfterSeconds' option must be within an acceptable range, try a value less than ${MAX_TTL_SECONDS}`,
+      );
+    if (Object.keys(key).length > 1)
+      throw new WireError('CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
   }
   if (spec.partialFilterExpression !== undefined && !isPlainObject(spec.partialFilterExpression)) {
     throw new WireError('TypeMismatch', 'partialFilterExpression must be an object');

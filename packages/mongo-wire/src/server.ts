@@ -1,4 +1,5 @@
 // WireServer: a loopback TCP listener speaking enough of the MongoDB wire protocol for the official driver.
+import { FailPoints } from './fail-points.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { serveConnection } from './connection.js';
 import type { ServerSettings } from './commands/index.js';
@@ -36,6 +37,7 @@ export class WireServer {
     const maxMessageBytes = positive(options.maxMessageBytes, 48_000_000);
     const settings: ServerSettings = {
       maxMessageBytes,
+      failPoints: new FailPoints(),
       get ttlMonitorSleepSecs() {
         return ttl.intervalSecs;
       },

@@ -96,4 +96,8 @@ export const adminCommands: Record<string, CommandHandler> = {
   // Sessions are accepted for the driver's sake but carry no server state here.
   endSessions: () => ({ ok: 1 }),
   listDatabases,
+  configureFailPoint: (body, ctx) => {
+    requireAdmin(ctx, 'configureFailPoint');
+    return ctx.settings.failPoints.configure(body);
+  },
 };

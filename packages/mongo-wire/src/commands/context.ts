@@ -2,6 +2,7 @@
 import type { Document } from 'mongodb';
 import { WireError } from '../errors.js';
 import type { CursorRegistry } from '../cursors.js';
+import type { FailPoints } from '../fail-points.js';
 import type { WireStore } from '../store.js';
 import { isPlainObject } from '../values.js';
 
@@ -9,6 +10,8 @@ import { isPlainObject } from '../values.js';
 export interface ServerSettings {
   readonly maxMessageBytes: number;
   ttlMonitorSleepSecs: number;
+  /** mongod's failCommand test fail point, set with configureFailPoint. */
+  readonly failPoints: FailPoints;
 }
 
 export interface CommandContext {

@@ -28,6 +28,8 @@ const COMMANDS = new Map<string, CommandHandler>(
 
 export function runCommand(body: Document, ctx: CommandContext): Document {
   const name = Object.keys(body)[0] ?? '';
+  const injected = ctx.settings.failPoints.failureFor(name);
+  if (injected) return injected;
   const handler = COMMANDS.get(name);
   if (!handler) {
     return new WireError('CommandNotFound', `no such command: '${name}'`).toReply();
