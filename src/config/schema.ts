@@ -329,7 +329,8 @@ export const configSchema = z
         response_deadline: duration
           .prefault('4s')
           .describe(
-            'A request still unanswered after this gets 503 (a hung database), instead of waiting out driver timeouts query by query. The login slowdown extends it.',
+            'A request still unanswered after this gets 503 (a hung database), instead of waiting out driver timeouts ' +
+              'query by query. The login slowdown extends it.',
           ),
       })
       .prefault({})
@@ -357,7 +358,8 @@ export const configSchema = z
           })
           .prefault({})
           .describe(
-            'A username attacked from many sources is slowed, never locked: sources that signed in as this user before are not delayed, and the owner is never refused.',
+            'A username attacked from many sources is slowed, never locked: sources that signed in as this user before ' +
+              'are not delayed, and the owner is never refused.',
           ),
       })
       .prefault({})
