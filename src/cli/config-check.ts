@@ -1,13 +1,12 @@
 // `gatehouse config check`: validates the config file without starting anything.
 import { loadConfig } from '../config/load.js';
-import { CliError, type Command } from './command.js';
+import { CliError, defineCommand } from './command.js';
 import { productionProblems, refusal } from '../security/production-checks.js';
 
-export const configCheckCommand: Command = {
+export const configCheckCommand = defineCommand({
   name: 'config check',
-  usage: 'config check',
   summary: 'validate the config file (GATEHOUSE_CONFIG), and production safety with NODE_ENV=production',
-  async run(_args, { env, stdout }) {
+  async run(_parsed, { env, stdout }) {
     const config = loadConfig(env);
     if (config.production) {
       const problems = productionProblems(config);
@@ -16,4 +15,4 @@ export const configCheckCommand: Command = {
     stdout.write(`${config.file}: ok (issuer ${config.issuer}, ${config.clients.length} client(s))\n`);
     return 0;
   },
-};
+});

@@ -1,8 +1,7 @@
 // `gatehouse doctor`: the production checks plus live ones against a running instance, each finding with its fix.
-import { parseArgs } from 'node:util';
 import { productionProblems } from '../security/production-checks.js';
 import { keyState, listSigningKeys } from '../keys/signing-keys.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { demoLeftovers } from '../demo/seed.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { withDatabase } from './context.js';
@@ -95,12 +94,11 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
   return findings;
 }
 
-export const doctorCommand: Command = {
+export const doctorCommand = defineCommand({
   name: 'doctor',
-  usage: 'doctor [--url URL]',
-  summary: 'check production safety and a running instance (default --url: the issuer), with a fix for each finding',
-  async run(args, { env, stdout }) {
-    const { values } = parseArgs({ args, options: { url: { type: 'string' } } });
+  summary: 'check production safety and a running instance, with a fix for each finding',
+  options: { url: { type: 'string', value: 'URL', help: 'where the instance answers (default: the issuer)' } },
+  async run({ values }, { env, stdout }) {
     return withDatabase(
       env,
       async ({ config, db }) => {
@@ -126,4 +124,4 @@ export const doctorCommand: Command = {
       undefined,
     );
   },
-};
+});

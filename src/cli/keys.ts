@@ -1,16 +1,15 @@
 // `gatehouse keys list|rotate`: the signing key ring, and staged rotation that never breaks a relying party.
 import { keyState, listSigningKeys, rotateSigningKeys } from '../keys/signing-keys.js';
 import { rotationTimes } from '../keys/rotation-times.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { withDatabase } from './context.js';
 
 const iso = (date: Date | undefined) => (date ? date.toISOString() : '-');
 
-export const keysListCommand: Command = {
+export const keysListCommand = defineCommand({
   name: 'keys list',
-  usage: 'keys list',
   summary: 'show each signing key: algorithm, kid, state and its dates',
-  async run(_args, { env, stdout }) {
+  async run(_parsed, { env, stdout }) {
     return withDatabase(env, async ({ db }) => {
       const now = new Date();
       stdout.write('alg\tgeneration\tstate\tkid\tcreated\tactivates\tretires\n');
@@ -21,13 +20,12 @@ export const keysListCommand: Command = {
       return 0;
     });
   },
-};
+});
 
-export const keysRotateCommand: Command = {
+export const keysRotateCommand = defineCommand({
   name: 'keys rotate',
-  usage: 'keys rotate',
   summary: 'add new signing keys: published now, signing after keys.activation_delay; old keys retire once their tokens expire',
-  async run(_args, { env, stdout }) {
+  async run(_parsed, { env, stdout }) {
     return withDatabase(
       env,
       async ({ config, db, audit }) => {
@@ -46,6 +44,6 @@ export const keysRotateCommand: Command = {
       undefined,
     );
   },
-};
+});
 
 export const keysCommands = [keysListCommand, keysRotateCommand];

@@ -1,10 +1,10 @@
 // Reads a new password: prompted without echo on a terminal, read from stdin when piped.
 import { createInterface } from 'node:readline';
-import { CliError } from './command.js';
+import { CliError, EXIT_USAGE } from './command.js';
 
 export async function readPassword(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream = process.stderr): Promise<string> {
   const password = stdin.isTTY ? await prompt(stdin, stderr) : await readAll(stdin);
-  if (!password) throw new CliError('empty password: give one on stdin or at the prompt', 64);
+  if (!password) throw new CliError('empty password: give one on stdin or at the prompt', EXIT_USAGE);
   return password;
 }
 

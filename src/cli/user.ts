@@ -1,19 +1,14 @@
-// `gatehouse user add|passwd|disable|enable|list`: account administration against the server's database.
-import { parseArgs } from 'node:util';
+// `gatehouse user add|passwd|set|disable|enable|list`: account administration against the server's database.
 import { hashPassword } from '../accounts/password.js';
 import { scryptParams } from '../accounts/authenticator.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import { revokeByAccountId } from '../storage/model-collections.js';
-import { CliError, type Command } from './command.js';
+import { CliError, defineCommand, UsageError } from './command.js';
 import { withDatabase } from './context.js';
 import { readPassword } from './read-password.js';
 
-function username(positionals: string[], usage: string): string {
-  const [name, ...extra] = positionals;
-  if (!name || extra.length) throw new CliError(`usage: gatehouse ${usage}`, 64);
-  return name;
-}
+const USERNAME = { args: '<username>', positionals: { min: 1, max: 1 } };
 
 /** Account errors (duplicate, unknown user) are expected outcomes: one line, exit 1. */
 async function accountStep<T>(step: () => Promise<T>): Promise<T> {
@@ -25,17 +20,15 @@ async function accountStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-export const userAddCommand: Command = {
+export const userAddCommand = defineCommand({
   name: 'user add',
-  usage: 'user add <username> [--email E] [--name N]',
+  ...USERNAME,
   summary: 'create an account; the password comes from stdin or a prompt',
-  async run(args, { env, stdin, stdout }) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { email: { type: 'string' }, name: { type: 'string' } },
-    });
-    const name = username(positionals, this.usage);
+  options: {
+    email: { type: 'string', value: 'ADDRESS', help: 'the email claim (stored as not verified)' },
+    name: { type: 'string', value: 'NAME', help: 'the name claim, e.g. "Alice Liddell"' },
+  },
+  async run({ values, positionals: [name] }, { env, stdin, stdout }) {
     const password = await readPassword(stdin);
     return withDatabase(
       env,
@@ -45,7 +38,7 @@ export const userAddCommand: Command = {
           ...(values.name ? { name: values.name } : {}),
         };
         const account = await accountStep(async () =>
-          accounts.create(name, await hashPassword(password, scryptParams(config.password_hashing)), claims),
+          accounts.create(name!, await hashPassword(password, scryptParams(config.password_hashing)), claims),
         );
         await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
         stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
@@ -54,20 +47,19 @@ export const userAddCommand: Command = {
       ['password_hashing'],
     );
   },
-};
+});
 
-export const userPasswdCommand: Command = {
+export const userPasswdCommand = defineCommand({
   name: 'user passwd',
-  usage: 'user passwd <username>',
+  ...USERNAME,
   summary: "set an account's password from stdin or a prompt",
-  async run(args, { env, stdin, stdout }) {
-    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+  async run({ positionals: [name] }, { env, stdin, stdout }) {
     return withDatabase(
       env,
       async ({ config, accounts, audit }) => {
-        await accountStep(() => accounts.requireByUsername(name));
+        await accountStep(() => accounts.requireByUsername(name!));
         const password = await readPassword(stdin);
-        await accounts.update(name, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
+        await accounts.update(name!, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
         await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
         stdout.write(`password changed for "${name}"\n`);
         return 0;
@@ -75,47 +67,45 @@ export const userPasswdCommand: Command = {
       ['password_hashing'],
     );
   },
-};
+});
 
-export const userDisableCommand: Command = {
+export const userDisableCommand = defineCommand({
   name: 'user disable',
-  usage: 'user disable <username>',
+  ...USERNAME,
   summary: 'block sign-in and revoke every session, grant and token of the account',
-  async run(args, { env, stdout }) {
-    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+  async run({ positionals: [name] }, { env, stdout }) {
     return withDatabase(env, async ({ db, accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name, { disabled: true }));
+      const account = await accountStep(() => accounts.update(name!, { disabled: true }));
       const revoked = await revokeByAccountId(db, account._id);
       await audit.record({ type: 'user.disabled', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
       stdout.write(`disabled "${account.username}"; revoked ${revoked} session(s), grant(s) and token(s)\n`);
       return 0;
     });
   },
-};
+});
 
-export const userEnableCommand: Command = {
+export const userEnableCommand = defineCommand({
   name: 'user enable',
-  usage: 'user enable <username>',
+  ...USERNAME,
   summary: 'allow a disabled account to sign in again',
-  async run(args, { env, stdout }) {
-    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+  async run({ positionals: [name] }, { env, stdout }) {
     return withDatabase(env, async ({ accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name, { disabled: false }));
+      const account = await accountStep(() => accounts.update(name!, { disabled: false }));
       await audit.record({ type: 'user.enabled', user: account.username, detail: { sub: account._id, via: 'cli' } });
       stdout.write(`enabled "${account.username}"\n`);
       return 0;
     });
   },
-};
+});
 
 /** `field=value`: JSON when it parses (numbers, booleans, arrays, objects, "quoted"), otherwise the plain string. */
 function parseAssignment(text: string): [string, unknown] {
   const separator = text.indexOf('=');
-  if (separator <= 0) throw new CliError(`expected field=value, got "${text}"`, 64);
+  if (separator <= 0) throw new UsageError(`expected field=value, got "${text}"`);
   const field = text.slice(0, separator);
   const raw = text.slice(separator + 1);
-  if (!CLAIM_FIELD.test(field)) throw new CliError(`invalid field name "${field}" (expected letters, digits and _)`, 64);
-  if (RESERVED_CLAIMS.has(field)) throw new CliError(`"${field}" is a reserved claim and cannot be set`, 64);
+  if (!CLAIM_FIELD.test(field)) throw new UsageError(`invalid field name "${field}" (expected letters, digits and _)`);
+  if (RESERVED_CLAIMS.has(field)) throw new UsageError(`"${field}" is a reserved claim and cannot be set`);
   try {
     return [field, JSON.parse(raw)];
   } catch {
@@ -123,28 +113,27 @@ function parseAssignment(text: string): [string, unknown] {
   }
 }
 
-export const userSetCommand: Command = {
+export const userSetCommand = defineCommand({
   name: 'user set',
-  usage: 'user set <username> <field>=<value> [...]',
+  args: '<username> <field>=<value>...',
+  positionals: { min: 2, max: Number.POSITIVE_INFINITY },
   summary: 'set account fields used as claims (values may be JSON)',
-  async run(args, { env, stdout }) {
-    const [name, ...assignments] = parseArgs({ args, allowPositionals: true }).positionals;
-    if (!name || assignments.length === 0) throw new CliError(`usage: gatehouse ${this.usage}`, 64);
+  description: [`Example: gatehouse user set alice 'roles=["admin","ops"]' org_id=o-42`],
+  async run({ positionals: [name, ...assignments] }, { env, stdout }) {
     const claims = Object.fromEntries(assignments.map(parseAssignment));
     return withDatabase(env, async ({ accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name, { claims }));
+      const account = await accountStep(() => accounts.update(name!, { claims }));
       await audit.record({ type: 'user.updated', user: account.username, detail: { fields: Object.keys(claims).join(','), via: 'cli' } });
       stdout.write(`updated "${account.username}": ${Object.keys(claims).join(', ')}\n`);
       return 0;
     });
   },
-};
+});
 
-export const userListCommand: Command = {
+export const userListCommand = defineCommand({
   name: 'user list',
-  usage: 'user list',
   summary: 'list accounts: username, status, sub, email',
-  async run(_args, { env, stdout }) {
+  async run(_parsed, { env, stdout }) {
     return withDatabase(env, async ({ accounts }) => {
       for (const account of await accounts.list())
         stdout.write(
@@ -153,6 +142,6 @@ export const userListCommand: Command = {
       return 0;
     });
   },
-};
+});
 
 export const userCommands = [userAddCommand, userPasswdCommand, userSetCommand, userDisableCommand, userEnableCommand, userListCommand];

@@ -42,7 +42,7 @@ describe('gatehouse user', () => {
     const duplicate = await cli(['user', 'add', 'GRACE'], 'another\n');
     expect([duplicate.code, duplicate.stderr]).toEqual([1, 'gatehouse: user "GRACE" already exists\n']);
     const empty = await cli(['user', 'add', 'henry'], '');
-    expect(empty.code).toBe(64);
+    expect(empty.code).toBe(2);
     expect(empty.stderr).toBe('gatehouse: empty password: give one on stdin or at the prompt\n');
     expect(await accounts().countDocuments({ usernameKey: 'henry' })).toBe(0);
   });
@@ -92,7 +92,7 @@ describe('gatehouse user', () => {
       ['a.b=1', /invalid field name "a\.b"/],
     ] as const) {
       const refused = await cli(['user', 'set', 'grace', bad]);
-      expect(refused.code).toBe(64);
+      expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(message);
     }
   });
