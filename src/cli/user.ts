@@ -4,9 +4,10 @@ import { scryptParams } from '../accounts/authenticator.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import { revokeByAccountId } from '../storage/model-collections.js';
-import { CliError, defineCommand, UsageError } from './command.js';
+import { passwordProblem, type PasswordPolicy } from '../accounts/password-policy.js';
+import { CliError, defineCommand, EXIT_USAGE, UsageError } from './command.js';
 import { withDatabase } from './context.js';
-import { readPassword } from './read-password.js';
+import { readNewPassword } from './read-password.js';
 
 const USERNAME = { args: '<username>', positionals: { min: 1, max: 1 } };
 
@@ -20,19 +21,34 @@ async function accountStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
+const PASSWORD_HELP =
+  'The password is read from stdin (one line, for scripts) or asked twice at a terminal prompt without echo. It must have at least ' +
+  'password_policy.min_length characters (default 15), and must not be the username, a short string repeated, or a commonly used password.';
+
+/** A new password that passes the policy; a refused one ends the command with exit 2 and nothing changed. */
+function readAcceptedPassword(stdin: NodeJS.ReadStream, username: string, policy: PasswordPolicy): Promise<string> {
+  return readNewPassword(stdin, async (password) => {
+    const problem = await passwordProblem(password, username, policy);
+    if (problem) throw new CliError(`password refused: ${problem}`, EXIT_USAGE);
+  });
+}
+
 export const userAddCommand = defineCommand({
   name: 'user add',
   ...USERNAME,
   summary: 'create an account; the password comes from stdin or a prompt',
+  description: [PASSWORD_HELP],
   options: {
     email: { type: 'string', value: 'ADDRESS', help: 'the email claim (stored as not verified)' },
     name: { type: 'string', value: 'NAME', help: 'the name claim, e.g. "Alice Liddell"' },
   },
   async run({ values, positionals: [name] }, { env, stdin, stdout }) {
-    const password = await readPassword(stdin);
     return withDatabase(
       env,
       async ({ config, accounts, audit }) => {
+        // Ask for no password for an account that cannot be created; the unique index still decides a race.
+        if (await accounts.findByUsername(name!)) throw new CliError(`user "${name}" already exists`);
+        const password = await readAcceptedPassword(stdin, name!, { minLength: config.password_policy.min_length });
         const claims = {
           ...(values.email ? { email: values.email, email_verified: false } : {}),
           ...(values.name ? { name: values.name } : {}),
@@ -44,7 +60,7 @@ export const userAddCommand = defineCommand({
         stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
         return 0;
       },
-      ['password_hashing'],
+      ['password_hashing', 'password_policy'],
     );
   },
 });
@@ -53,18 +69,19 @@ export const userPasswdCommand = defineCommand({
   name: 'user passwd',
   ...USERNAME,
   summary: "set an account's password from stdin or a prompt",
+  description: [PASSWORD_HELP],
   async run({ positionals: [name] }, { env, stdin, stdout }) {
     return withDatabase(
       env,
       async ({ config, accounts, audit }) => {
-        await accountStep(() => accounts.requireByUsername(name!));
-        const password = await readPassword(stdin);
+        const account = await accountStep(() => accounts.requireByUsername(name!));
+        const password = await readAcceptedPassword(stdin, account.username, { minLength: config.password_policy.min_length });
         await accounts.update(name!, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
         await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
         stdout.write(`password changed for "${name}"\n`);
         return 0;
       },
-      ['password_hashing'],
+      ['password_hashing', 'password_policy'],
     );
   },
 });

@@ -319,6 +319,21 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Password hashing parameters (scrypt, memory-hard).'),
+    password_policy: z
+      .strictObject({
+        min_length: z
+          .number()
+          .int()
+          .min(8)
+          .max(128)
+          .default(15)
+          .describe(
+            'Fewest characters (Unicode code points) a new password may have. 15 is NIST SP 800-63B-4 for a password that is the only ' +
+              'factor, as here; 8 is its floor.',
+          ),
+      })
+      .prefault({})
+      .describe('What `gatehouse user add` and `user passwd` accept: long enough, not a common password, not the username.'),
     demo: z
       .boolean()
       .default(true)

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 describe('gatehouse user', () => {
   it('add stores a scrypt hash of the password from stdin, the claims, and a random sub', async () => {
-    const result = await cli(['user', 'add', 'Grace', '--email', 'grace@example.com', '--name', 'Grace Hopper'], 'cobol-rules\n');
+    const result = await cli(['user', 'add', 'Grace', '--email', 'grace@example.com', '--name', 'Grace Hopper'], 'cobol-rules-forever\n');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^created user "Grace" \(sub [0-9a-f-]{36}\)\n$/);
     const stored = await accounts().findOne({ usernameKey: 'grace' });
@@ -34,8 +34,8 @@ describe('gatehouse user', () => {
       claims: { email: 'grace@example.com', name: 'Grace Hopper', preferred_username: 'Grace' },
     });
     expect(stored!.passwordHash).toMatch(/^\$scrypt\$N=16384,r=8,p=1\$/);
-    expect(await verifyPassword('cobol-rules', stored!.passwordHash)).toBe(true);
-    expect(result.stdout + result.stderr).not.toContain('cobol-rules');
+    expect(await verifyPassword('cobol-rules-forever', stored!.passwordHash)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain('cobol-rules-forever');
   });
 
   it('add refuses a duplicate username case-insensitively, and an empty password, in one line each', async () => {
@@ -49,10 +49,10 @@ describe('gatehouse user', () => {
 
   it('passwd replaces the hash; an unknown user is one clear line', async () => {
     const before = (await accounts().findOne({ usernameKey: 'grace' }))!.passwordHash;
-    expect((await cli(['user', 'passwd', 'grace'], 'fortran-too\n')).code).toBe(0);
+    expect((await cli(['user', 'passwd', 'grace'], 'fortran-is-fine-too\n')).code).toBe(0);
     const after = (await accounts().findOne({ usernameKey: 'grace' }))!.passwordHash;
     expect(after).not.toBe(before);
-    expect(await verifyPassword('fortran-too', after)).toBe(true);
+    expect(await verifyPassword('fortran-is-fine-too', after)).toBe(true);
     const unknown = await cli(['user', 'passwd', 'nobody'], 'x\n');
     expect([unknown.code, unknown.stderr]).toEqual([1, 'gatehouse: no such user "nobody"\n']);
   });
@@ -98,7 +98,7 @@ describe('gatehouse user', () => {
   });
 
   it('list prints every account with its status', async () => {
-    await cli(['user', 'add', 'ivan'], 'pw-ivan\n');
+    await cli(['user', 'add', 'ivan'], 'ivan-password-long\n');
     await cli(['user', 'disable', 'ivan']);
     const listed = await cli(['user', 'list']);
     expect(listed.code).toBe(0);
@@ -125,7 +125,7 @@ describe('gatehouse user', () => {
     const listed = await runProcess('dist/cli/index.js', ['user', 'list'], withSecretUnset);
     expect([listed.code, listed.stderr]).toEqual([0, '']);
     expect(listed.stdout).toMatch(/^Grace\t/);
-    const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password\n');
+    const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password-long\n');
     expect([added.code, added.stderr]).toEqual([0, '']);
     expect((await accounts().findOne({ usernameKey: 'judy' }))!.passwordHash).toMatch(/^\$scrypt\$N=16384,/);
   });

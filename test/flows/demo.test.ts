@@ -1,4 +1,5 @@
 // Development demo: an empty database gets a demo user and client, and /demo walks the whole protocol.
+import { PassThrough } from 'node:stream';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { Browser } from '../helpers/browser.js';
@@ -14,12 +15,18 @@ const PRODUCTION = {
 
 let storage: TestStorage;
 let gatehouse: Gatehouse;
+let startLog = '';
 beforeAll(async () => {
   storage = await startTestStorage();
+  const logTo = new PassThrough();
+  logTo.on('data', (chunk) => {
+    startLog += chunk;
+  });
   gatehouse = await startTestGatehouse({
     mongoUri: storage.uri,
     dbName: storage.dbName,
     yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
+    logTo,
   });
 });
 afterAll(async () => {
@@ -104,6 +111,10 @@ describe('/demo (development only)', () => {
     expect(back.html).toMatch(/id="userinfo">[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
     expect(back.html).toContain('with a refresh token');
     expect((await browser.submit(back, '/demo/refresh')).page!.html).toContain('Tokens refreshed');
+  });
+
+  it('says at start that the demo password is for development only and exempt from the password policy', () => {
+    expect(startLog).toContain(`sign in as \\"demo\\" with password \\"demo\\" (development only; exempt from the password policy)`);
   });
 
   it('makes production refuse to start on a database that still has the demo user and client', async () => {
