@@ -3,12 +3,7 @@ import { parseDuration } from '../config/duration.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { defineCommand, UsageError } from './command.js';
 import { withDatabase } from './context.js';
-
-/** Usernames are typed by strangers: control characters must not reach the operator's terminal. */
-function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must not reach the terminal
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+import { printable } from './printable.js';
 
 export const auditTailCommand = defineCommand({
   name: 'audit tail',

@@ -1,4 +1,4 @@
-// `gatehouse user add|passwd|set|disable|enable|list`: account administration against the server's database.
+// `gatehouse user add|passwd|set|disable|enable|remove|list`: account administration against the server's database.
 import { hashPassword } from '../accounts/password.js';
 import { scryptParams } from '../accounts/authenticator.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
@@ -8,6 +8,7 @@ import { passwordProblem, type PasswordPolicy } from '../accounts/password-polic
 import { CliError, defineCommand, EXIT_USAGE, UsageError } from './command.js';
 import { withDatabase } from './context.js';
 import { readNewPassword } from './read-password.js';
+import { printable } from './printable.js';
 
 const USERNAME = { args: '<username>', positionals: { min: 1, max: 1 } };
 
@@ -68,17 +69,34 @@ export const userAddCommand = defineCommand({
 export const userPasswdCommand = defineCommand({
   name: 'user passwd',
   ...USERNAME,
-  summary: "set an account's password from stdin or a prompt",
-  description: [PASSWORD_HELP],
-  async run({ positionals: [name] }, { env, stdin, stdout }) {
+  summary: "set an account's password and sign it out everywhere",
+  description: [
+    PASSWORD_HELP,
+    'Whoever knew the old password may be signed in: every session, grant and token of the account is revoked, as `user disable` ' +
+      'does, so relying parties must sign the user in again. --keep-sessions leaves them, for a change that is not about a leak.',
+  ],
+  options: { 'keep-sessions': { type: 'boolean', help: 'keep the sessions, grants and tokens issued so far' } },
+  async run({ values, positionals: [name] }, { env, stdin, stdout }) {
     return withDatabase(
       env,
-      async ({ config, accounts, audit }) => {
+      async ({ config, db, accounts, audit }) => {
         const account = await accountStep(() => accounts.requireByUsername(name!));
         const password = await readAcceptedPassword(stdin, account.username, { minLength: config.password_policy.min_length });
         await accounts.update(name!, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
-        await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
-        stdout.write(`password changed for "${name}"\n`);
+        // After the new hash is stored, so a sign-in racing the change cannot leave a session made with the old one.
+        const revoked = values['keep-sessions'] ? undefined : await revokeByAccountId(db, account._id);
+        await audit.record({
+          type: 'user.updated',
+          user: account.username,
+          detail: { fields: 'password', ...(revoked === undefined ? { kept_sessions: true } : { revoked }), via: 'cli' },
+        });
+        stdout.write(
+          `password changed for "${account.username}"; ${
+            revoked === undefined
+              ? 'sessions, grants and tokens kept (--keep-sessions)'
+              : `revoked ${revoked} session(s), grant(s) and token(s)`
+          }\n`,
+        );
         return 0;
       },
       ['password_hashing', 'password_policy'],
@@ -96,6 +114,26 @@ export const userDisableCommand = defineCommand({
       const revoked = await revokeByAccountId(db, account._id);
       await audit.record({ type: 'user.disabled', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
       stdout.write(`disabled "${account.username}"; revoked ${revoked} session(s), grant(s) and token(s)\n`);
+      return 0;
+    });
+  },
+});
+
+export const userRemoveCommand = defineCommand({
+  name: 'user remove',
+  ...USERNAME,
+  summary: 'delete an account after revoking its sessions, grants and tokens; its audit trail stays',
+  description: [
+    'The account is disabled first, so it cannot sign in while its sessions, grants and tokens are revoked, then deleted. ' +
+      'Its `sub` is never reused. Audit events that name it are kept for audit.retention, with a user.removed event.',
+  ],
+  async run({ positionals: [name] }, { env, stdout }) {
+    return withDatabase(env, async ({ db, accounts, audit }) => {
+      const account = await accountStep(() => accounts.update(name!, { disabled: true }));
+      const revoked = await revokeByAccountId(db, account._id);
+      await accounts.remove(account._id);
+      await audit.record({ type: 'user.removed', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
+      stdout.write(`removed "${account.username}" (sub ${account._id}); revoked ${revoked} session(s), grant(s) and token(s)\n`);
       return 0;
     });
   },
@@ -150,15 +188,34 @@ export const userSetCommand = defineCommand({
 export const userListCommand = defineCommand({
   name: 'user list',
   summary: 'list accounts: username, status, sub, email',
-  async run(_parsed, { env, stdout }) {
+  description: ['Tab-separated under a header line; --json prints an array of {username, sub, status, email, created} instead.'],
+  options: { json: { type: 'boolean', help: 'print JSON for scripts' } },
+  async run({ values }, { env, stdout }) {
     return withDatabase(env, async ({ accounts }) => {
-      for (const account of await accounts.list())
-        stdout.write(
-          `${account.username}\t${account.disabled ? 'disabled' : 'active'}\t${account._id}\t${String(account.claims.email ?? '')}\n`,
-        );
+      const rows = (await accounts.list()).map((account) => ({
+        username: account.username,
+        sub: account._id,
+        status: account.disabled ? 'disabled' : 'active',
+        email: typeof account.claims.email === 'string' ? account.claims.email : null,
+        created: account.createdAt.toISOString(),
+      }));
+      if (values.json) {
+        stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return 0;
+      }
+      stdout.write('username\tstatus\tsub\temail\n');
+      for (const row of rows) stdout.write(`${printable(row.username)}\t${row.status}\t${row.sub}\t${printable(row.email ?? '')}\n`);
       return 0;
     });
   },
 });
 
-export const userCommands = [userAddCommand, userPasswdCommand, userSetCommand, userDisableCommand, userEnableCommand, userListCommand];
+export const userCommands = [
+  userAddCommand,
+  userPasswdCommand,
+  userSetCommand,
+  userDisableCommand,
+  userEnableCommand,
+  userRemoveCommand,
+  userListCommand,
+];

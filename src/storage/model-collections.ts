@@ -85,10 +85,17 @@ export async function revokeGrant(db: Db, grantId: string): Promise<void> {
   ]);
 }
 
-/** Deletes every session, grant and token of an account, e.g. when an admin disables it. */
+/**
+ * Deletes every session, grant and token of an account, and its sign-ins still in progress, e.g. when an admin
+ * disables it or changes its password. Returns how many were deleted.
+ */
 export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
-  const results = await Promise.all(
-    MODELS.map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) })),
-  );
+  const id = String(accountId);
+  const results = await Promise.all([
+    ...MODELS.filter((model) => model !== 'Interaction').map((model) => modelCollection(db, model).deleteMany({ 'payload.accountId': id })),
+    // An interaction holds the account in its session or, once the login step passed, in its result: resuming it
+    // would sign in again with what was checked before the change.
+    modelCollection(db, 'Interaction').deleteMany({ $or: [{ 'payload.session.accountId': id }, { 'payload.result.login.accountId': id }] }),
+  ]);
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
 }
