@@ -1,4 +1,5 @@
 // `gatehouse doctor`: the production checks plus live ones against a running instance, each finding with its fix.
+// In development production's findings are notes: an http issuer or an unset key-encryption key is expected there.
 import { productionProblems } from '../security/production-checks.js';
 import { keyState, listSigningKeys } from '../keys/signing-keys.js';
 import { defineCommand } from './command.js';
@@ -6,7 +7,7 @@ import { demoLeftovers } from '../demo/seed.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { withDatabase } from './context.js';
 
-type Level = 'ok' | 'warn' | 'fail';
+type Level = 'ok' | 'note' | 'warn' | 'fail';
 interface Finding {
   level: Level;
   what: string;
@@ -97,13 +98,25 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
 export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'check production safety and a running instance, with a fix for each finding',
-  options: { url: { type: 'string', value: 'URL', help: 'where the instance answers (default: the issuer)' } },
+  description: [
+    'Exits 1 when a finding fails. In development (NODE_ENV is not production) what production would refuse is reported as ' +
+      'a note and does not fail; --production (or NODE_ENV=production) makes those findings failures.',
+  ],
+  options: {
+    url: { type: 'string', value: 'URL', help: 'where the instance answers (default: the issuer)' },
+    production: { type: 'boolean', help: "judge by production's rules even when NODE_ENV is not production" },
+  },
   async run({ values }, { env, stdout }) {
     return withDatabase(
       env,
       async ({ config, db }) => {
-        const findings: Finding[] = productionProblems(config).map(({ what, fix }) => ({ level: 'fail', what, fix }));
-        findings.push(...(await demoLeftovers(db, new AccountStore(db))).map(({ what, fix }) => ({ level: 'fail' as const, what, fix })));
+        const strict = Boolean(values.production) || config.production;
+        const level: Level = strict ? 'fail' : 'note';
+        const findings: Finding[] = strict
+          ? []
+          : [{ level: 'note', what: "development: production's findings are notes here; `gatehouse doctor --production` fails on them" }];
+        const production = [...productionProblems(config), ...(await demoLeftovers(db, new AccountStore(db)))];
+        findings.push(...production.map(({ what, fix }) => ({ level, what, fix })));
         const now = new Date();
         for (const key of await listSigningKeys(db)) {
           const state = keyState(key, now);

@@ -9,8 +9,17 @@ import { userCommands } from './user.js';
 import { keysCommands } from './keys.js';
 import { auditTailCommand } from './audit.js';
 import { doctorCommand } from './doctor.js';
+import { demoCommands } from './demo.js';
 
-const COMMANDS: Command[] = [...userCommands, ...keysCommands, auditTailCommand, doctorCommand, configCheckCommand, devDbCommand];
+const COMMANDS: Command[] = [
+  ...userCommands,
+  ...keysCommands,
+  auditTailCommand,
+  doctorCommand,
+  configCheckCommand,
+  ...demoCommands,
+  devDbCommand,
+];
 
 dispatch(COMMANDS, process.argv.slice(2), { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {

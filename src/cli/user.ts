@@ -6,7 +6,7 @@ import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import { revokeByAccountId } from '../storage/model-collections.js';
 import { passwordProblem, type PasswordPolicy } from '../accounts/password-policy.js';
 import { CliError, defineCommand, EXIT_USAGE, UsageError } from './command.js';
-import { withDatabase } from './context.js';
+import { type CliContext, withDatabase } from './context.js';
 import { readNewPassword } from './read-password.js';
 import { printable } from './printable.js';
 
@@ -128,16 +128,22 @@ export const userRemoveCommand = defineCommand({
       'Its `sub` is never reused. Audit events that name it are kept for audit.retention, with a user.removed event.',
   ],
   async run({ positionals: [name] }, { env, stdout }) {
-    return withDatabase(env, async ({ db, accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name!, { disabled: true }));
-      const revoked = await revokeByAccountId(db, account._id);
-      await accounts.remove(account._id);
-      await audit.record({ type: 'user.removed', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
-      stdout.write(`removed "${account.username}" (sub ${account._id}); revoked ${revoked} session(s), grant(s) and token(s)\n`);
+    return withDatabase(env, async (context) => {
+      stdout.write(`${await removeAccount(context, name!)}\n`);
       return 0;
     });
   },
 });
+
+/** Disables, revokes, deletes and records; returns the line that reports it. Throws CliError for an unknown user. */
+export async function removeAccount({ db, accounts, audit }: CliContext, username: string): Promise<string> {
+  // Disabled first: a sign-in racing the revocation finds the account closed.
+  const account = await accountStep(() => accounts.update(username, { disabled: true }));
+  const revoked = await revokeByAccountId(db, account._id);
+  await accounts.remove(account._id);
+  await audit.record({ type: 'user.removed', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
+  return `removed "${account.username}" (sub ${account._id}); revoked ${revoked} session(s), grant(s) and token(s)`;
+}
 
 export const userEnableCommand = defineCommand({
   name: 'user enable',

@@ -99,3 +99,10 @@ export async function revokeByAccountId(db: Db, accountId: string): Promise<numb
   ]);
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
 }
+
+/** Deletes every grant a client holds and the tokens bound to them, e.g. when the client itself is removed. */
+export async function revokeByClientId(db: Db, clientId: string): Promise<number> {
+  const filter = { 'payload.clientId': String(clientId) };
+  const results = await Promise.all([...GRANT_BOUND_MODELS, 'Grant'].map((model) => modelCollection(db, model).deleteMany(filter)));
+  return results.reduce((sum, result) => sum + result.deletedCount, 0);
+}
