@@ -8,6 +8,19 @@ function table(rows: readonly (readonly [string, string])[]): string[] {
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
 }
 
+/** Paragraphs wrapped for an 80-column terminal. */
+function wrap(paragraph: string, width = 80): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of paragraph.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}
+
 export function synopsis(command: Command): string {
   const words = [`gatehouse ${command.name}`];
   if (command.args) words.push(command.args);
@@ -23,8 +36,8 @@ export function commandHelp(command: Command): string {
   return [
     `usage: ${synopsis(command)}`,
     '',
-    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
-    ...command.description.flatMap((paragraph) => ['', paragraph]),
+    wrap(`${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`),
+    ...command.description.flatMap((paragraph) => ['', wrap(paragraph)]),
     '',
     'options:',
     ...table([...options, [HELP_OPTION.flags, HELP_OPTION.help]]),
