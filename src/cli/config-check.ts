@@ -5,7 +5,11 @@ import { productionProblems, refusal } from '../security/production-checks.js';
 
 export const configCheckCommand = defineCommand({
   name: 'config check',
-  summary: 'validate the config file (GATEHOUSE_CONFIG), and production safety with NODE_ENV=production',
+  summary: 'validate the config file, and production safety with NODE_ENV=production',
+  description: [
+    'Reads GATEHOUSE_CONFIG (default config/gatehouse.yaml) as the server does, lists every problem as file:line: key: message ' +
+      'and exits 2; nothing is started.',
+  ],
   async run(_parsed, { env, stdout }) {
     const config = loadConfig(env);
     if (config.production) {

@@ -7,8 +7,9 @@ import { removeAccount } from './user.js';
 
 export const demoRemoveCommand = defineCommand({
   name: 'demo remove',
-  summary: `remove the demo user "${DEMO_USERNAME}" and the demo client "${DEMO_CLIENT_ID}", with their grants and tokens`,
+  summary: 'remove the development demo user and client',
   description: [
+    `Deletes the user "${DEMO_USERNAME}" as \`gatehouse user remove\` does, and the client "${DEMO_CLIENT_ID}" with its grants and tokens.`,
     'What `gatehouse doctor` and a production start ask for when the development demo is still in the database. ' +
       'A development server with `demo: true` creates the demo again at its next start on a database without accounts; ' +
       'set `demo: false` to stop that.',

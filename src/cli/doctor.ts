@@ -97,7 +97,7 @@ async function live(url: string, issuer: string): Promise<Finding[]> {
 
 export const doctorCommand = defineCommand({
   name: 'doctor',
-  summary: 'check production safety and a running instance, with a fix for each finding',
+  summary: 'check production safety and a running instance, with fixes',
   description: [
     'Exits 1 when a finding fails. In development (NODE_ENV is not production) what production would refuse is reported as ' +
       'a note and does not fail; --production (or NODE_ENV=production) makes those findings failures.',

@@ -25,7 +25,7 @@ export const keysListCommand = defineCommand({
 
 export const keysRotateCommand = defineCommand({
   name: 'keys rotate',
-  summary: 'add new signing keys: published within keys.reload_interval, signing after keys.activation_delay',
+  summary: 'add signing keys; they sign after keys.activation_delay',
   description: [
     'The new keys are stored at once; running instances look for them every keys.reload_interval and then serve them in /jwks. ' +
       'They sign only after keys.activation_delay, which the config requires to be at least keys.reload_interval plus ' +

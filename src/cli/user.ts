@@ -37,7 +37,7 @@ function readAcceptedPassword(stdin: NodeJS.ReadStream, username: string, policy
 export const userAddCommand = defineCommand({
   name: 'user add',
   ...USERNAME,
-  summary: 'create an account; the password comes from stdin or a prompt',
+  summary: 'create an account (password from stdin or a prompt)',
   description: [PASSWORD_HELP],
   options: {
     email: { type: 'string', value: 'ADDRESS', help: 'the email claim (stored as not verified)' },
@@ -69,7 +69,7 @@ export const userAddCommand = defineCommand({
 export const userPasswdCommand = defineCommand({
   name: 'user passwd',
   ...USERNAME,
-  summary: "set an account's password and sign it out everywhere",
+  summary: 'set a password and sign the account out everywhere',
   description: [
     PASSWORD_HELP,
     'Whoever knew the old password may be signed in: every session, grant and token of the account is revoked, as `user disable` ' +
@@ -107,7 +107,7 @@ export const userPasswdCommand = defineCommand({
 export const userDisableCommand = defineCommand({
   name: 'user disable',
   ...USERNAME,
-  summary: 'block sign-in and revoke every session, grant and token of the account',
+  summary: 'block sign-in; revoke its sessions, grants and tokens',
   async run({ positionals: [name] }, { env, stdout }) {
     return withDatabase(env, async ({ db, accounts, audit }) => {
       const account = await accountStep(() => accounts.update(name!, { disabled: true }));
@@ -122,7 +122,7 @@ export const userDisableCommand = defineCommand({
 export const userRemoveCommand = defineCommand({
   name: 'user remove',
   ...USERNAME,
-  summary: 'delete an account after revoking its sessions, grants and tokens; its audit trail stays',
+  summary: 'revoke everything and delete the account (audit trail kept)',
   description: [
     'The account is disabled first, so it cannot sign in while its sessions, grants and tokens are revoked, then deleted. ' +
       'Its `sub` is never reused. Audit events that name it are kept for audit.retention, with a user.removed event.',

@@ -1,6 +1,8 @@
 // The CLI's conventions, for every command: --help, -h and `help` print usage and exit 0; usage errors exit 2 with usage.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it, expect, beforeAll } from '@jest/globals';
-import { runProcess } from '../helpers/run-process.js';
+import { ROOT, runProcess } from '../helpers/run-process.js';
 
 const cli = (args: string[]) => runProcess('dist/cli/index.js', args, { GATEHOUSE_CONFIG: '/nonexistent/gatehouse.yaml' });
 let commands: string[];
@@ -44,6 +46,13 @@ describe('gatehouse help', () => {
         }
       }),
     );
+  });
+
+  it("the README's command list is the one the CLI prints", async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const listed = /## Command line\n[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1]!;
+    const printed = (await cli(['--help'])).stdout.split('commands:\n')[1]!.split('\n\n')[0]!;
+    expect(listed.trimEnd()).toBe(printed.replace(/^ {2}/gm, ''));
   });
 
   it('a group answers --help with its subcommands, exit 0', async () => {
