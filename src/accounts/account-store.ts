@@ -111,6 +111,12 @@ export class AccountStore {
     return this.collection.find({}).sort({ usernameKey: 1 }).toArray();
   }
 
+  /** Deletes the account; throws AccountError when there is none. Its audit events stay (they name user and sub). */
+  async remove(sub: string): Promise<void> {
+    const { deletedCount } = await this.collection.deleteOne({ _id: String(sub) });
+    if (deletedCount === 0) throw new AccountError(`no such account ${sub}`);
+  }
+
   /** Applies a change to an existing account; throws AccountError naming the username when there is none. */
   async update(
     username: string,

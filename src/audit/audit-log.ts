@@ -14,6 +14,8 @@ export type AuditType =
   | 'user.disabled'
   | 'user.enabled'
   | 'user.updated'
+  | 'user.removed'
+  | 'client.removed'
   | 'keys.rotated'
   | 'config.loaded';
 

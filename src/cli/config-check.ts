@@ -1,14 +1,17 @@
 // `gatehouse config check`: validates the config file without starting anything.
 import { loadConfig } from '../config/load.js';
 import { explainResources } from '../tokens/explain-resources.js';
-import { CliError, type Command } from './command.js';
+import { CliError, defineCommand } from './command.js';
 import { productionProblems, refusal } from '../security/production-checks.js';
 
-export const configCheckCommand: Command = {
+export const configCheckCommand = defineCommand({
   name: 'config check',
-  usage: 'config check',
-  summary: 'validate the config file (GATEHOUSE_CONFIG), and production safety with NODE_ENV=production',
-  async run(_args, { env, stdout }) {
+  summary: 'validate the config file, and production safety with NODE_ENV=production',
+  description: [
+    'Reads GATEHOUSE_CONFIG (default config/gatehouse.yaml) as the server does, lists every problem as file:line: key: message ' +
+      'and exits 2; nothing is started.',
+  ],
+  async run(_parsed, { env, stdout }) {
     const config = loadConfig(env);
     if (config.production) {
       const problems = productionProblems(config);
@@ -18,4 +21,4 @@ export const configCheckCommand: Command = {
     for (const note of explainResources(config)) stdout.write(`note: ${note}\n`);
     return 0;
   },
-};
+});

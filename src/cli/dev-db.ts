@@ -1,16 +1,15 @@
 // `gatehouse dev-db`: runs the in-process MongoDB wire server on its own so several processes share one database.
-import { parseArgs } from 'node:util';
 import { importDevDependency } from '../storage/dev-dependencies.js';
-import { CliError, type Command } from './command.js';
+import { defineCommand, UsageError } from './command.js';
 
-export const devDbCommand: Command = {
+export const devDbCommand = defineCommand({
   name: 'dev-db',
-  usage: 'dev-db [--port N]',
   summary: 'serve an in-memory development database (never for production)',
-  async run(args, { stdout }) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string', default: '27017' } } });
+  description: ['Prints its mongodb:// URI; give it to the server and the CLI as MONGODB_URI. Stop it with Ctrl-C.'],
+  options: { port: { type: 'string', value: 'N', default: '27017', help: 'the TCP port (0 picks a free one)' } },
+  async run({ values }, { stdout }) {
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: not a port number: ${values.port}`, 64);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
     // A development dependency: a production install (npm ci --omit=dev) has no wire server, so import it only here.
     const { WireServer } = await importDevDependency(
       '@gatehouse/mongo-wire',
@@ -27,4 +26,4 @@ export const devDbCommand: Command = {
     await server.stop();
     return 0;
   },
-};
+});

@@ -1,19 +1,16 @@
-// `gatehouse user add|passwd|disable|enable|list`: account administration against the server's database.
-import { parseArgs } from 'node:util';
+// `gatehouse user add|passwd|set|disable|enable|remove|list`: account administration against the server's database.
 import { hashPassword } from '../accounts/password.js';
 import { scryptParams } from '../accounts/authenticator.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import { revokeByAccountId } from '../storage/model-collections.js';
-import { CliError, type Command } from './command.js';
-import { withDatabase } from './context.js';
-import { readPassword } from './read-password.js';
+import { passwordProblem, type PasswordPolicy } from '../accounts/password-policy.js';
+import { CliError, defineCommand, EXIT_USAGE, UsageError } from './command.js';
+import { type CliContext, withDatabase } from './context.js';
+import { readNewPassword } from './read-password.js';
+import { printable } from './printable.js';
 
-function username(positionals: string[], usage: string): string {
-  const [name, ...extra] = positionals;
-  if (!name || extra.length) throw new CliError(`usage: gatehouse ${usage}`, 64);
-  return name;
-}
+const USERNAME = { args: '<username>', positionals: { min: 1, max: 1 } };
 
 /** Account errors (duplicate, unknown user) are expected outcomes: one line, exit 1. */
 async function accountStep<T>(step: () => Promise<T>): Promise<T> {
@@ -25,97 +22,151 @@ async function accountStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-export const userAddCommand: Command = {
+const PASSWORD_HELP =
+  'The password is read from stdin (one line, for scripts) or asked twice at a terminal prompt without echo. It must have at least ' +
+  'password_policy.min_length characters (default 15), and must not be the username, a short string repeated, or a commonly used password.';
+
+/** A new password that passes the policy; a refused one ends the command with exit 2 and nothing changed. */
+function readAcceptedPassword(stdin: NodeJS.ReadStream, username: string, policy: PasswordPolicy): Promise<string> {
+  return readNewPassword(stdin, async (password) => {
+    const problem = await passwordProblem(password, username, policy);
+    if (problem) throw new CliError(`password refused: ${problem}`, EXIT_USAGE);
+  });
+}
+
+export const userAddCommand = defineCommand({
   name: 'user add',
-  usage: 'user add <username> [--email E] [--name N]',
-  summary: 'create an account; the password comes from stdin or a prompt',
-  async run(args, { env, stdin, stdout }) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { email: { type: 'string' }, name: { type: 'string' } },
-    });
-    const name = username(positionals, this.usage);
-    const password = await readPassword(stdin);
+  ...USERNAME,
+  summary: 'create an account (password from stdin or a prompt)',
+  description: [PASSWORD_HELP],
+  options: {
+    email: { type: 'string', value: 'ADDRESS', help: 'the email claim (stored as not verified)' },
+    name: { type: 'string', value: 'NAME', help: 'the name claim, e.g. "Alice Liddell"' },
+  },
+  async run({ values, positionals: [name] }, { env, stdin, stdout }) {
     return withDatabase(
       env,
       async ({ config, accounts, audit }) => {
+        // Ask for no password for an account that cannot be created; the unique index still decides a race.
+        if (await accounts.findByUsername(name!)) throw new CliError(`user "${name}" already exists`);
+        const password = await readAcceptedPassword(stdin, name!, { minLength: config.password_policy.min_length });
         const claims = {
           ...(values.email ? { email: values.email, email_verified: false } : {}),
           ...(values.name ? { name: values.name } : {}),
         };
         const account = await accountStep(async () =>
-          accounts.create(name, await hashPassword(password, scryptParams(config.password_hashing)), claims),
+          accounts.create(name!, await hashPassword(password, scryptParams(config.password_hashing)), claims),
         );
         await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
         stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
         return 0;
       },
-      ['password_hashing'],
+      ['password_hashing', 'password_policy'],
     );
   },
-};
+});
 
-export const userPasswdCommand: Command = {
+export const userPasswdCommand = defineCommand({
   name: 'user passwd',
-  usage: 'user passwd <username>',
-  summary: "set an account's password from stdin or a prompt",
-  async run(args, { env, stdin, stdout }) {
-    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+  ...USERNAME,
+  summary: 'set a password and sign the account out everywhere',
+  description: [
+    PASSWORD_HELP,
+    'Whoever knew the old password may be signed in: every session, grant and token of the account is revoked, as `user disable` ' +
+      'does, so relying parties must sign the user in again. --keep-sessions leaves them, for a change that is not about a leak.',
+  ],
+  options: { 'keep-sessions': { type: 'boolean', help: 'keep the sessions, grants and tokens issued so far' } },
+  async run({ values, positionals: [name] }, { env, stdin, stdout }) {
     return withDatabase(
       env,
-      async ({ config, accounts, audit }) => {
-        await accountStep(() => accounts.requireByUsername(name));
-        const password = await readPassword(stdin);
-        await accounts.update(name, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
-        await audit.record({ type: 'user.updated', user: name, detail: { fields: 'password', via: 'cli' } });
-        stdout.write(`password changed for "${name}"\n`);
+      async ({ config, db, accounts, audit }) => {
+        const account = await accountStep(() => accounts.requireByUsername(name!));
+        const password = await readAcceptedPassword(stdin, account.username, { minLength: config.password_policy.min_length });
+        await accounts.update(name!, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
+        // After the new hash is stored, so a sign-in racing the change cannot leave a session made with the old one.
+        const revoked = values['keep-sessions'] ? undefined : await revokeByAccountId(db, account._id);
+        await audit.record({
+          type: 'user.updated',
+          user: account.username,
+          detail: { fields: 'password', ...(revoked === undefined ? { kept_sessions: true } : { revoked }), via: 'cli' },
+        });
+        stdout.write(
+          `password changed for "${account.username}"; ${
+            revoked === undefined
+              ? 'sessions, grants and tokens kept (--keep-sessions)'
+              : `revoked ${revoked} session(s), grant(s) and token(s)`
+          }\n`,
+        );
         return 0;
       },
-      ['password_hashing'],
+      ['password_hashing', 'password_policy'],
     );
   },
-};
+});
 
-export const userDisableCommand: Command = {
+export const userDisableCommand = defineCommand({
   name: 'user disable',
-  usage: 'user disable <username>',
-  summary: 'block sign-in and revoke every session, grant and token of the account',
-  async run(args, { env, stdout }) {
-    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+  ...USERNAME,
+  summary: 'block sign-in; revoke its sessions, grants and tokens',
+  async run({ positionals: [name] }, { env, stdout }) {
     return withDatabase(env, async ({ db, accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name, { disabled: true }));
+      const account = await accountStep(() => accounts.update(name!, { disabled: true }));
       const revoked = await revokeByAccountId(db, account._id);
       await audit.record({ type: 'user.disabled', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
       stdout.write(`disabled "${account.username}"; revoked ${revoked} session(s), grant(s) and token(s)\n`);
       return 0;
     });
   },
-};
+});
 
-export const userEnableCommand: Command = {
+export const userRemoveCommand = defineCommand({
+  name: 'user remove',
+  ...USERNAME,
+  summary: 'revoke everything and delete the account (audit trail kept)',
+  description: [
+    'The account is disabled first, so it cannot sign in while its sessions, grants and tokens are revoked, then deleted. ' +
+      'Its `sub` is never reused. Audit events that name it are kept for audit.retention, with a user.removed event.',
+  ],
+  async run({ positionals: [name] }, { env, stdout }) {
+    return withDatabase(env, async (context) => {
+      stdout.write(`${await removeAccount(context, name!)}\n`);
+      return 0;
+    });
+  },
+});
+
+/** Disables, revokes, deletes and records; returns the line that reports it. Throws CliError for an unknown user. */
+export async function removeAccount({ db, accounts, audit }: CliContext, username: string): Promise<string> {
+  // Disabled first: a sign-in racing the revocation finds the account closed.
+  const account = await accountStep(() => accounts.update(username, { disabled: true }));
+  const revoked = await revokeByAccountId(db, account._id);
+  await accounts.remove(account._id);
+  await audit.record({ type: 'user.removed', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
+  return `removed "${account.username}" (sub ${account._id}); revoked ${revoked} session(s), grant(s) and token(s)`;
+}
+
+export const userEnableCommand = defineCommand({
   name: 'user enable',
-  usage: 'user enable <username>',
+  ...USERNAME,
   summary: 'allow a disabled account to sign in again',
-  async run(args, { env, stdout }) {
-    const name = username(parseArgs({ args, allowPositionals: true }).positionals, this.usage);
+  async run({ positionals: [name] }, { env, stdout }) {
     return withDatabase(env, async ({ accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name, { disabled: false }));
+      const account = await accountStep(() => accounts.update(name!, { disabled: false }));
       await audit.record({ type: 'user.enabled', user: account.username, detail: { sub: account._id, via: 'cli' } });
       stdout.write(`enabled "${account.username}"\n`);
       return 0;
     });
   },
-};
+});
 
 /** `field=value`: JSON when it parses (numbers, booleans, arrays, objects, "quoted"), otherwise the plain string. */
 function parseAssignment(text: string): [string, unknown] {
   const separator = text.indexOf('=');
-  if (separator <= 0) throw new CliError(`expected field=value, got "${text}"`, 64);
+  if (separator <= 0) throw new UsageError(`expected field=value, got "${text}"`);
   const field = text.slice(0, separator);
   const raw = text.slice(separator + 1);
-  if (!CLAIM_FIELD.test(field)) throw new CliError(`invalid field name "${field}" (expected letters, digits and _)`, 64);
-  if (RESERVED_CLAIMS.has(field)) throw new CliError(`"${field}" is a reserved claim and cannot be set`, 64);
+  if (!CLAIM_FIELD.test(field)) throw new UsageError(`invalid field name "${field}" (expected letters, digits and _)`);
+  if (RESERVED_CLAIMS.has(field)) throw new UsageError(`"${field}" is a reserved claim and cannot be set`);
   try {
     return [field, JSON.parse(raw)];
   } catch {
@@ -123,36 +174,54 @@ function parseAssignment(text: string): [string, unknown] {
   }
 }
 
-export const userSetCommand: Command = {
+export const userSetCommand = defineCommand({
   name: 'user set',
-  usage: 'user set <username> <field>=<value> [...]',
+  args: '<username> <field>=<value>...',
+  positionals: { min: 2, max: Number.POSITIVE_INFINITY },
   summary: 'set account fields used as claims (values may be JSON)',
-  async run(args, { env, stdout }) {
-    const [name, ...assignments] = parseArgs({ args, allowPositionals: true }).positionals;
-    if (!name || assignments.length === 0) throw new CliError(`usage: gatehouse ${this.usage}`, 64);
+  description: [`Example: gatehouse user set alice 'roles=["admin","ops"]' org_id=o-42`],
+  async run({ positionals: [name, ...assignments] }, { env, stdout }) {
     const claims = Object.fromEntries(assignments.map(parseAssignment));
     return withDatabase(env, async ({ accounts, audit }) => {
-      const account = await accountStep(() => accounts.update(name, { claims }));
+      const account = await accountStep(() => accounts.update(name!, { claims }));
       await audit.record({ type: 'user.updated', user: account.username, detail: { fields: Object.keys(claims).join(','), via: 'cli' } });
       stdout.write(`updated "${account.username}": ${Object.keys(claims).join(', ')}\n`);
       return 0;
     });
   },
-};
+});
 
-export const userListCommand: Command = {
+export const userListCommand = defineCommand({
   name: 'user list',
-  usage: 'user list',
   summary: 'list accounts: username, status, sub, email',
-  async run(_args, { env, stdout }) {
+  description: ['Tab-separated under a header line; --json prints an array of {username, sub, status, email, created} instead.'],
+  options: { json: { type: 'boolean', help: 'print JSON for scripts' } },
+  async run({ values }, { env, stdout }) {
     return withDatabase(env, async ({ accounts }) => {
-      for (const account of await accounts.list())
-        stdout.write(
-          `${account.username}\t${account.disabled ? 'disabled' : 'active'}\t${account._id}\t${String(account.claims.email ?? '')}\n`,
-        );
+      const rows = (await accounts.list()).map((account) => ({
+        username: account.username,
+        sub: account._id,
+        status: account.disabled ? 'disabled' : 'active',
+        email: typeof account.claims.email === 'string' ? account.claims.email : null,
+        created: account.createdAt.toISOString(),
+      }));
+      if (values.json) {
+        stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return 0;
+      }
+      stdout.write('username\tstatus\tsub\temail\n');
+      for (const row of rows) stdout.write(`${printable(row.username)}\t${row.status}\t${row.sub}\t${printable(row.email ?? '')}\n`);
       return 0;
     });
   },
-};
+});
 
-export const userCommands = [userAddCommand, userPasswdCommand, userSetCommand, userDisableCommand, userEnableCommand, userListCommand];
+export const userCommands = [
+  userAddCommand,
+  userPasswdCommand,
+  userSetCommand,
+  userDisableCommand,
+  userEnableCommand,
+  userRemoveCommand,
+  userListCommand,
+];

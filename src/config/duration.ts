@@ -10,3 +10,12 @@ export function parseDuration(text: string): number {
   if (!match) throw new TypeError(`not a duration: ${JSON.stringify(text)} (expected e.g. "90s", "15m", "12h", "14d", "2w")`);
   return Number.parseInt(text, 10) * UNIT_SECONDS[match[1]!]!;
 }
+
+/** Whole seconds written as the config would take them, in the largest unit that divides exactly: 3600 → "1h", 630 → "630s". */
+export function formatDuration(seconds: number): string {
+  const [unit, size] = Object.entries(UNIT_SECONDS)
+    .filter(([candidate]) => candidate !== 'w')
+    .reverse()
+    .find(([, candidate]) => seconds % candidate === 0)!;
+  return `${seconds / size}${unit}`;
+}

@@ -1,12 +1,19 @@
 // The one schema of config/gatehouse.yaml: types, defaults and a description for every key.
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'invalid URL (expected an absolute http:// or https:// URL)' });
 
 const redirectUri = z
   .url({ error: 'invalid URL (expected an absolute URL such as https://app.example.com/callback)' })
   .refine((value) => !value.includes('#'), 'a redirect URI must not contain a fragment (expected no "#…")');
+
+/**
+ * How long relying parties are assumed to cache /jwks unless keys.jwks_cache_lifetime says otherwise: jose's
+ * createRemoteJWKSet keeps it 10 minutes by default, openid-client 6 (oauth4webapi) 5 minutes. A library that caches
+ * longer often refetches on an unknown kid; for one that does not, raise the setting.
+ */
+export const JWKS_CACHE_LIFETIME_DEFAULT = '10m';
 
 export const duration = z
   .string()
@@ -259,6 +266,22 @@ export const configSchema = z
             'After `gatehouse keys rotate`, how long a new key is published before it signs: longer than relying parties cache the JWKS.',
           ),
         reload_interval: duration.prefault('30s').describe('How often running instances look for rotated keys.'),
+        jwks_cache_lifetime: duration
+          .prefault(JWKS_CACHE_LIFETIME_DEFAULT)
+          .describe('The longest your relying parties cache /jwks. activation_delay must be at least reload_interval plus this.'),
+      })
+      .superRefine((keys, ctx) => {
+        // A key must reach every instance's /jwks, then every RP's cache, before anything it signs is seen.
+        const needed = keys.reload_interval + keys.jwks_cache_lifetime;
+        if (keys.activation_delay < needed)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['activation_delay'],
+            message:
+              `${formatDuration(keys.activation_delay)} is shorter than keys.reload_interval (${formatDuration(keys.reload_interval)}) ` +
+              `plus keys.jwks_cache_lifetime (${formatDuration(keys.jwks_cache_lifetime)}): relying parties would meet tokens signed ` +
+              `by a key they have not fetched yet (expected at least ${formatDuration(needed)})`,
+          });
       })
       .prefault({})
       .describe('Signing key rotation. Old keys stay published until every token they signed has expired.'),
@@ -389,6 +412,21 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Password hashing parameters (scrypt, memory-hard).'),
+    password_policy: z
+      .strictObject({
+        min_length: z
+          .number()
+          .int()
+          .min(8)
+          .max(128)
+          .default(15)
+          .describe(
+            'Fewest characters (Unicode code points) a new password may have. 15 is NIST SP 800-63B-4 for a password that is the only ' +
+              'factor, as here; 8 is its floor.',
+          ),
+      })
+      .prefault({})
+      .describe('What `gatehouse user add` and `user passwd` accept: long enough, not a common password, not the username.'),
     demo: z
       .boolean()
       .default(true)

@@ -26,9 +26,11 @@ export async function prepareDemo({ config, db, accounts, passwordParams, render
     return undefined;
   }
   if (!config.demo) return undefined;
+  // The demo password is published and far below the password policy, which only `gatehouse user add|passwd` apply.
   if (await seedDemo(db, accounts, config.issuer, passwordParams))
     logger.info(
-      `created a demo user and client: open ${demoHome(config.issuer)} and sign in as "${DEMO_USERNAME}" with password "${DEMO_PASSWORD}"`,
+      `created a demo user and client: open ${demoHome(config.issuer)} and sign in as "${DEMO_USERNAME}" with password ` +
+        `"${DEMO_PASSWORD}" (development only; exempt from the password policy)`,
     );
   return createDemoRouter(config.issuer, render);
 }

@@ -22,11 +22,14 @@ export function demoHome(issuer: string): string {
 export async function demoLeftovers(db: Db, accounts: AccountStore): Promise<ProductionProblem[]> {
   const found: ProductionProblem[] = [];
   if (await accounts.findByUsername(DEMO_USERNAME))
-    found.push({ what: `the demo user "${DEMO_USERNAME}" exists`, fix: 'remove it: db.accounts.deleteOne({usernameKey: "demo"})' });
+    found.push({
+      what: `the demo user "${DEMO_USERNAME}" exists`,
+      fix: `run \`gatehouse demo remove\` (or \`gatehouse user remove ${DEMO_USERNAME}\`)`,
+    });
   if (await db.collection<StoredModel>(modelCollectionName('Client')).findOne({ _id: DEMO_CLIENT_ID }))
     found.push({
       what: `the demo client "${DEMO_CLIENT_ID}" exists`,
-      fix: `remove it: db.oidc_Client.deleteOne({_id: "${DEMO_CLIENT_ID}"})`,
+      fix: 'run `gatehouse demo remove`',
     });
   return found;
 }

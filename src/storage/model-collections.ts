@@ -89,20 +89,39 @@ export async function revokeGrant(db: Db, grantId: string): Promise<void> {
 }
 
 /**
- * Deletes every session, grant and token of an account, e.g. when an admin disables it. Ending those sessions owes
- * their clients a back-channel logout; it is recorded first, for a running server to deliver (the CLI calls this).
+/**
+ * Deletes every session, grant and token of an account, and its sign-ins still in progress, e.g. when an admin
+ * disables it or changes its password. Ending those sessions owes their clients a back-channel logout; it is recorded
+ * first, for a running server to deliver (the CLI calls this). Returns how many were deleted.
  */
 export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
-  const sessions = await modelCollection(db, 'Session')
-    .find({ 'payload.accountId': String(accountId) })
-    .toArray();
+  const id = String(accountId);
+  const sessions = await modelCollection(db, 'Session').find({ 'payload.accountId': id }).toArray();
   await recordPendingLogouts(
     db,
     accountId,
     sessions.map(({ payload }) => payload),
   );
+  const results = await Promise.all([
+    ...MODELS.filter((model) => model !== 'Interaction').map((model) =>
+      retryOnFailover(() => modelCollection(db, model).deleteMany({ 'payload.accountId': id })),
+    ),
+    // An interaction holds the account in its session or, once the login step passed, in its result: resuming it
+    // would sign in again with what was checked before the change.
+    retryOnFailover(() =>
+      modelCollection(db, 'Interaction').deleteMany({
+        $or: [{ 'payload.session.accountId': id }, { 'payload.result.login.accountId': id }],
+      }),
+    ),
+  ]);
+  return results.reduce((sum, result) => sum + result.deletedCount, 0);
+}
+
+/** Deletes every grant a client holds and the tokens bound to them, e.g. when the client itself is removed. */
+export async function revokeByClientId(db: Db, clientId: string): Promise<number> {
+  const filter = { 'payload.clientId': String(clientId) };
   const results = await Promise.all(
-    MODELS.map((model) => retryOnFailover(() => modelCollection(db, model).deleteMany({ 'payload.accountId': String(accountId) }))),
+    [...GRANT_BOUND_MODELS, 'Grant'].map((model) => retryOnFailover(() => modelCollection(db, model).deleteMany(filter))),
   );
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
 }

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 describe('gatehouse user', () => {
   it('add stores a scrypt hash of the password from stdin, the claims, and a random sub', async () => {
-    const result = await cli(['user', 'add', 'Grace', '--email', 'grace@example.com', '--name', 'Grace Hopper'], 'cobol-rules\n');
+    const result = await cli(['user', 'add', 'Grace', '--email', 'grace@example.com', '--name', 'Grace Hopper'], 'cobol-rules-forever\n');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^created user "Grace" \(sub [0-9a-f-]{36}\)\n$/);
     const stored = await accounts().findOne({ usernameKey: 'grace' });
@@ -34,25 +34,25 @@ describe('gatehouse user', () => {
       claims: { email: 'grace@example.com', name: 'Grace Hopper', preferred_username: 'Grace' },
     });
     expect(stored!.passwordHash).toMatch(/^\$scrypt\$N=16384,r=8,p=1\$/);
-    expect(await verifyPassword('cobol-rules', stored!.passwordHash)).toBe(true);
-    expect(result.stdout + result.stderr).not.toContain('cobol-rules');
+    expect(await verifyPassword('cobol-rules-forever', stored!.passwordHash)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain('cobol-rules-forever');
   });
 
   it('add refuses a duplicate username case-insensitively, and an empty password, in one line each', async () => {
     const duplicate = await cli(['user', 'add', 'GRACE'], 'another\n');
     expect([duplicate.code, duplicate.stderr]).toEqual([1, 'gatehouse: user "GRACE" already exists\n']);
     const empty = await cli(['user', 'add', 'henry'], '');
-    expect(empty.code).toBe(64);
+    expect(empty.code).toBe(2);
     expect(empty.stderr).toBe('gatehouse: empty password: give one on stdin or at the prompt\n');
     expect(await accounts().countDocuments({ usernameKey: 'henry' })).toBe(0);
   });
 
   it('passwd replaces the hash; an unknown user is one clear line', async () => {
     const before = (await accounts().findOne({ usernameKey: 'grace' }))!.passwordHash;
-    expect((await cli(['user', 'passwd', 'grace'], 'fortran-too\n')).code).toBe(0);
+    expect((await cli(['user', 'passwd', 'grace'], 'fortran-is-fine-too\n')).code).toBe(0);
     const after = (await accounts().findOne({ usernameKey: 'grace' }))!.passwordHash;
     expect(after).not.toBe(before);
-    expect(await verifyPassword('fortran-too', after)).toBe(true);
+    expect(await verifyPassword('fortran-is-fine-too', after)).toBe(true);
     const unknown = await cli(['user', 'passwd', 'nobody'], 'x\n');
     expect([unknown.code, unknown.stderr]).toEqual([1, 'gatehouse: no such user "nobody"\n']);
   });
@@ -92,17 +92,58 @@ describe('gatehouse user', () => {
       ['a.b=1', /invalid field name "a\.b"/],
     ] as const) {
       const refused = await cli(['user', 'set', 'grace', bad]);
-      expect(refused.code).toBe(64);
+      expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(message);
     }
   });
 
-  it('list prints every account with its status', async () => {
-    await cli(['user', 'add', 'ivan'], 'pw-ivan\n');
+  it('list prints a header and every account with its status, or JSON with --json', async () => {
+    await cli(['user', 'add', 'ivan'], 'ivan-password-long\n');
     await cli(['user', 'disable', 'ivan']);
     const listed = await cli(['user', 'list']);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^Grace\tactive\t[0-9a-f-]{36}\tgrace@example\.com\nivan\tdisabled\t[0-9a-f-]{36}\t\n$/);
+    expect(listed.stdout).toMatch(
+      /^username\tstatus\tsub\temail\nGrace\tactive\t[0-9a-f-]{36}\tgrace@example\.com\nivan\tdisabled\t[0-9a-f-]{36}\t\n$/,
+    );
+    const json = await cli(['user', 'list', '--json']);
+    expect(json.code).toBe(0);
+    const grace = (await accounts().findOne({ usernameKey: 'grace' }))!;
+    expect(JSON.parse(json.stdout)).toEqual([
+      { username: 'Grace', sub: grace._id, status: 'active', email: 'grace@example.com', created: grace.createdAt.toISOString() },
+      { username: 'ivan', sub: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'disabled', email: null, created: expect.any(String) },
+    ]);
+  });
+
+  it('remove revokes everything of the account, deletes it, and leaves its audit trail with a user.removed event', async () => {
+    await cli(['user', 'add', 'kim'], 'kim-password-is-long\n');
+    const sub = (await accounts().findOne({ usernameKey: 'kim' }))!._id;
+    const insert = (model: string, _id: string, payload: Record<string, unknown>) =>
+      storage.db.collection<{ _id: string }>(`oidc_${model}`).insertOne({ _id, payload } as never);
+    await insert('Session', 's-kim', { accountId: sub, uid: 'u-kim' });
+    await insert('Grant', 'g-kim', { accountId: sub, clientId: 'web' });
+    await insert('AccessToken', 'at-kim', { accountId: sub, grantId: 'g-kim' });
+    // Sign-ins in progress: one still at consent in kim's session, one whose login step already passed.
+    await insert('Interaction', 'i-kim-session', { session: { accountId: sub, uid: 'u-kim' } });
+    await insert('Interaction', 'i-kim-login', { result: { login: { accountId: sub } } });
+    await insert('Session', 's-other', { accountId: 'someone-else', uid: 'u-other' });
+    await insert('Interaction', 'i-other', { session: { accountId: 'someone-else' } });
+
+    const removed = await cli(['user', 'remove', 'KIM']);
+    expect([removed.code, removed.stderr]).toEqual([0, '']);
+    expect(removed.stdout).toBe(`removed "kim" (sub ${sub}); revoked 5 session(s), grant(s) and token(s)\n`);
+    expect(await accounts().countDocuments({ _id: sub })).toBe(0);
+    for (const model of ['Session', 'Grant', 'AccessToken', 'Interaction']) {
+      const left = await storage.db.collection<{ _id: string }>(`oidc_${model}`).find({}).toArray();
+      expect([model, left.map((doc) => doc._id).filter((id) => id.endsWith('-kim') || id.startsWith('i-kim'))]).toEqual([model, []]);
+    }
+    expect(await storage.db.collection<{ _id: string }>('oidc_Session').countDocuments({ _id: 's-other' })).toBe(1);
+    expect(await storage.db.collection<{ _id: string }>('oidc_Interaction').countDocuments({ _id: 'i-other' })).toBe(1);
+    const trail = await storage.db.collection('audit').find({ user: 'kim' }).sort({ at: 1 }).toArray();
+    expect(trail.map((event) => event.type)).toEqual(['user.created', 'user.removed']);
+    expect(trail[1]!.detail).toEqual({ sub, revoked: 5, via: 'cli' });
+
+    const again = await cli(['user', 'remove', 'kim']);
+    expect([again.code, again.stderr]).toEqual([1, 'gatehouse: no such user "kim"\n']);
   });
 
   it('refuses to run without the server database rather than writing to a throwaway one', async () => {
@@ -124,8 +165,8 @@ describe('gatehouse user', () => {
     expect(check.stderr).toMatch(/clients\[0\]\.client_secret: environment variable WEB_APP_CLIENT_SECRET is not set/);
     const listed = await runProcess('dist/cli/index.js', ['user', 'list'], withSecretUnset);
     expect([listed.code, listed.stderr]).toEqual([0, '']);
-    expect(listed.stdout).toMatch(/^Grace\t/);
-    const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password\n');
+    expect(listed.stdout).toMatch(/^username\tstatus\tsub\temail\nGrace\t/);
+    const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password-long\n');
     expect([added.code, added.stderr]).toEqual([0, '']);
     expect((await accounts().findOne({ usernameKey: 'judy' }))!.passwordHash).toMatch(/^\$scrypt\$N=16384,/);
   });

@@ -146,6 +146,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('trust_proxy: 2\n') }).trust_proxy).toBe(2);
   });
 
+  it('refuses a key activation_delay shorter than reload_interval plus the JWKS cache lifetime relying parties may use', () => {
+    const defaults = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('port: 4100\n') }).keys;
+    expect(defaults).toEqual({ activation_delay: 3600, reload_interval: 30, jwks_cache_lifetime: 600 });
+    expect(problemsOf('keys:\n  activation_delay: 10m\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          'gatehouse\\.yaml:2: keys\\.activation_delay: 10m is shorter than keys\\.reload_interval \\(30s\\) ' +
+            'plus keys\\.jwks_cache_lifetime \\(10m\\): .* \\(expected at least 630s\\)$',
+        ),
+      ),
+    ]);
+    // Relying parties known to cache for a day: the default 1h is then too short.
+    expect(problemsOf('keys:\n  jwks_cache_lifetime: 1d\n')).toEqual([
+      expect.stringMatching(/gatehouse\.yaml:\d+: keys\.activation_delay: 1h is shorter .*\(expected at least 86430s\)$/),
+    ]);
+    expect(loadConfig({ GATEHOUSE_CONFIG: writeConfigFile('keys:\n  activation_delay: 630s\n') }).keys.activation_delay).toBe(630);
+  });
+
   it('reports a wrong type with the key path, what it got and what it expected', () => {
     const problems = problemsOf('port: "three thousand"\n');
     expect(problems).toEqual([expect.stringMatching(/gatehouse\.yaml:1: port: wrong type string "three thousand" \(expected number\)$/)]);

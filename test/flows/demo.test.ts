@@ -1,8 +1,10 @@
 // Development demo: an empty database gets a demo user and client, and /demo walks the whole protocol.
+import { PassThrough } from 'node:stream';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { Browser } from '../helpers/browser.js';
-import { startTestGatehouse } from '../helpers/harness.js';
+import { startTestGatehouse, writeConfigFile } from '../helpers/harness.js';
+import { runProcess } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 /** A production environment that passes the static safety checks, so only the demo leftovers are in question. */
@@ -14,12 +16,18 @@ const PRODUCTION = {
 
 let storage: TestStorage;
 let gatehouse: Gatehouse;
+let startLog = '';
 beforeAll(async () => {
   storage = await startTestStorage();
+  const logTo = new PassThrough();
+  logTo.on('data', (chunk) => {
+    startLog += chunk;
+  });
   gatehouse = await startTestGatehouse({
     mongoUri: storage.uri,
     dbName: storage.dbName,
     yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
+    logTo,
   });
 });
 afterAll(async () => {
@@ -106,6 +114,10 @@ describe('/demo (development only)', () => {
     expect((await browser.submit(back, '/demo/refresh')).page!.html).toContain('Tokens refreshed');
   });
 
+  it('says at start that the demo password is for development only and exempt from the password policy', () => {
+    expect(startLog).toContain(`sign in as \\"demo\\" with password \\"demo\\" (development only; exempt from the password policy)`);
+  });
+
   it('makes production refuse to start on a database that still has the demo user and client', async () => {
     await expect(
       startTestGatehouse({
@@ -117,10 +129,40 @@ describe('/demo (development only)', () => {
     ).rejects.toMatchObject({
       name: 'StartupRefused',
       reasons: [
-        expect.stringMatching(/^refusing to start in production: the demo user "demo" exists/),
-        expect.stringMatching(/^refusing to start in production: the demo client "gatehouse-demo" exists/),
+        'refusing to start in production: the demo user "demo" exists: run `gatehouse demo remove` (or `gatehouse user remove demo`)',
+        'refusing to start in production: the demo client "gatehouse-demo" exists: run `gatehouse demo remove`',
       ],
     });
+  });
+
+  it('gatehouse demo remove does what that refusal asks: then production starts on the same database', async () => {
+    const cliEnv = { MONGODB_URI: storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\n`) };
+    const doctor = await runProcess('dist/cli/index.js', ['doctor', '--production', '--url', 'http://127.0.0.1:9'], cliEnv);
+    expect(doctor.stdout).toContain('fail  the demo client "gatehouse-demo" exists\n      fix: run `gatehouse demo remove`\n');
+    const demoSub = (await storage.db.collection<{ _id: string }>('accounts').findOne({ usernameKey: 'demo' }))!._id;
+    expect(await storage.db.collection('oidc_Grant').countDocuments({ 'payload.clientId': 'gatehouse-demo' })).toBeGreaterThan(0);
+
+    const removed = await runProcess('dist/cli/index.js', ['demo', 'remove'], cliEnv);
+    expect([removed.code, removed.stderr]).toEqual([0, '']);
+    expect(removed.stdout).toMatch(
+      new RegExp(
+        `^removed "demo" \\(sub ${demoSub}\\); revoked \\d+ session\\(s\\), grant\\(s\\) and token\\(s\\)\n` +
+          'removed client "gatehouse-demo"; revoked \\d+ grant\\(s\\) and token\\(s\\)\n$',
+      ),
+    );
+    expect(await storage.db.collection('accounts').countDocuments({ usernameKey: 'demo' })).toBe(0);
+    expect(await storage.db.collection<{ _id: string }>('oidc_Client').countDocuments({ _id: 'gatehouse-demo' })).toBe(0);
+    expect(await storage.db.collection('oidc_Grant').countDocuments({ 'payload.clientId': 'gatehouse-demo' })).toBe(0);
+    expect(await storage.db.collection('oidc_RefreshToken').countDocuments({ 'payload.clientId': 'gatehouse-demo' })).toBe(0);
+    expect((await runProcess('dist/cli/index.js', ['demo', 'remove'], cliEnv)).stdout).toBe('no demo user or client: nothing to remove\n');
+
+    const production = await startTestGatehouse({
+      mongoUri: storage.uri,
+      dbName: storage.dbName,
+      yaml: 'trust_proxy: 1\nmetrics:\n  bearer_token: a-metrics-token-for-tests-0123456789\n',
+      env: PRODUCTION,
+    });
+    await production.close();
   });
 
   it('is not served in production', async () => {

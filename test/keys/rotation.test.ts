@@ -76,7 +76,7 @@ describe('keys left in plaintext by a development start', () => {
     const published = ((await (await fetch(`${development.url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
     await development.close();
     const env = { MONGODB_URI: storage.uri, GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${dbName}\n`) };
-    const before = await runProcess('dist/cli/index.js', ['doctor', '--url', 'http://127.0.0.1:9'], env);
+    const before = await runProcess('dist/cli/index.js', ['doctor', '--production', '--url', 'http://127.0.0.1:9'], env);
     expect(before.stdout).toContain(`fail  signing key ${published[0]} is stored unsealed`);
 
     const sealedStart = await startTestGatehouse({
@@ -101,10 +101,13 @@ describe('keys left in plaintext by a development start', () => {
   });
 });
 
+const KEYS_YAML = 'keys:\n  activation_delay: 2s\n  reload_interval: 1s\n  jwks_cache_lifetime: 1s\n';
+
 describe('rotation while Gatehouse runs', () => {
   let env: FlowEnv;
   beforeAll(async () => {
-    env = await startFlowEnv('keys:\n  activation_delay: 2s\n  reload_interval: 1s\n');
+    // A test-sized rotation: the config requires activation_delay >= reload_interval + jwks_cache_lifetime.
+    env = await startFlowEnv(KEYS_YAML);
     await addUser(env.accounts, 'rita', 'rita-password-1');
   });
   afterAll(async () => {
@@ -118,11 +121,22 @@ describe('rotation while Gatehouse runs', () => {
 
     const cliEnv = {
       MONGODB_URI: env.storage.uri,
-      GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\nkeys:\n  activation_delay: 2s\n`),
+      GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\n${KEYS_YAML}`),
     };
+    const ranAt = Date.now();
     const rotated = await runProcess('dist/cli/index.js', ['keys', 'rotate'], cliEnv);
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toMatch(/added RS256 key \S+: published now, signs from/);
+    expect(rotated.stdout).toMatch(/^added RS256 key \S+\nadded ES256 key \S+\nadded EdDSA key \S+\n/);
+    // It says when instances publish the keys (one reload interval), not "now": they are only in the database yet.
+    const by = Date.parse(
+      /\npublished: running instances serve the new keys in \/jwks within 1s \(keys\.reload_interval\), by (\S+)\n/.exec(
+        rotated.stdout,
+      )![1]!,
+    );
+    expect(by).toBeGreaterThanOrEqual(ranAt + 1000);
+    expect(rotated.stdout).toMatch(
+      /\nsigning: from \S+ \(keys\.activation_delay 2s\), each instance within 1s of that; relying parties caching \/jwks up to 1s/,
+    );
 
     const deadline = Date.now() + 15_000;
     let published = before;
@@ -131,6 +145,8 @@ describe('rotation while Gatehouse runs', () => {
       published = kidsFor(await jwks(), 'RS256');
     }
     expect(published).toHaveLength(2);
+    // Published within the interval it printed, give or take a slow test machine.
+    expect(Date.now()).toBeLessThan(by + 5000);
     const fresh = published.find((kid) => !before.includes(kid))!;
 
     const config = await discover(env.gatehouse, 'web');
