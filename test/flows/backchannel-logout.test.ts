@@ -215,6 +215,15 @@ ${rpClient('web', web, true)}${rpClient('wiki', wiki, false)}${rpClient('hangs',
     expect(await storage.db.collection('pending_logouts').countDocuments({})).toBe(0);
     expect([await deliveries(instance, 'web', 'delivered'), await deliveries(instance, 'wiki', 'delivered')]).toEqual([2, 2]);
   });
+
+  it('`gatehouse user passwd` ends the sessions too, and their logout tokens are delivered', async () => {
+    await addUser(accounts, 'bert', 'bert-password-long-1');
+    const atWeb = await signInTo(instance, newBrowser(), 'web', 'bert', 'bert-password-long-1');
+    const changed = await runProcess('dist/cli/index.js', ['user', 'passwd', 'bert'], instance.env, 'a-brand-new-passphrase-for-bert\n');
+    expect(changed.code).toBe(0);
+    const toWeb = await web.waitFor((logout) => decodeJwt(logout.logoutToken!).sub === atWeb.claims.sub);
+    expect(await verifyLogoutToken(instance, toWeb.logoutToken!, 'web')).toMatchObject({ sid: atWeb.claims.sid });
+  });
 });
 
 describe('back-channel logout to a loopback receiver with allow_private_receivers off (the default)', () => {
