@@ -1,7 +1,6 @@
 // A single-page app on oidc-client-ts (the most used SPA library) signs in with code + PKCE, then revokes its token.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser } from 'playwright-core';
