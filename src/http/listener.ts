@@ -12,10 +12,24 @@ const DRAIN_MS = 8000;
  */
 const PARSE_GRACE_MS = 1000;
 /**
- * Connections the kernel has queued but the process has not yet accepted would be reset by closing the listener:
- * they get this long to be accepted first (like a load balancer's deregistration delay, but short).
+ * Connections the kernel has queued but the process has not yet accepted would be reset by closing the listener: it
+ * stays open until no connection has arrived for ACCEPT_QUIET_MS (like a load balancer's deregistration delay, but
+ * short), at most ACCEPT_DRAIN_MAX_MS. A busy process accepts slowly, so a fixed wait would cut queued clients.
  */
-const ACCEPT_DRAIN_MS = 500;
+const ACCEPT_QUIET_MS = 300;
+const ACCEPT_DRAIN_MAX_MS = 3000;
+
+async function acceptQueued(server: Server): Promise<void> {
+  const started = Date.now();
+  let last = started;
+  const arrived = () => {
+    last = Date.now();
+  };
+  server.on('connection', arrived);
+  while (Date.now() - last < ACCEPT_QUIET_MS && Date.now() - started < ACCEPT_DRAIN_MAX_MS)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  server.off('connection', arrived);
+}
 
 export interface Listener {
   readonly server: Server;
@@ -36,7 +50,7 @@ export async function listen(handler: RequestListener, config: Pick<LoadedConfig
 async function closeGracefully(server: Server): Promise<void> {
   // Responses from now on end their keep-alive connections.
   server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
-  await new Promise((resolve) => setTimeout(resolve, ACCEPT_DRAIN_MS));
+  await acceptQueued(server);
   // net.Server's close stops accepting without http.Server's immediate sweep of "idle" connections.
   const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
   const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
