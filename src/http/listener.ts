@@ -4,8 +4,8 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { LoadedConfig } from '../config/load.js';
 
-/** In-flight requests get this long to finish before their connections are cut, keeping exit under 10 s. */
-const DRAIN_MS = 8000;
+/** In-flight requests get this long to finish before their connections are cut: with the accept phase, exit stays under 10 s. */
+const DRAIN_MS = 6500;
 /**
  * A request whose bytes arrived just before the signal is not parsed yet, and its connection looks idle to Node:
  * idle connections are swept only after this grace, so such requests are answered rather than reset.
