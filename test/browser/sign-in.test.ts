@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
-import { chromiumForTests } from '../helpers/chromium.js';
+import { launchTestBrowser } from '../helpers/launch-browser.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
@@ -23,26 +23,7 @@ beforeAll(async () => {
     dbName: storage.dbName,
     yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
   });
-  const found = await chromiumForTests();
-  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start. The rest keep it off the network.
-  browser = await chromium
-    .launch({
-      executablePath: found.executablePath,
-      env: { ...process.env, ...found.env },
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    .catch((error: Error) => {
-      throw new Error(`${found.source} did not start (set CHROMIUM_PATH to another Chromium or Chrome): ${error.message}`);
-    });
+  browser = await launchTestBrowser();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

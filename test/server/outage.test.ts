@@ -20,6 +20,26 @@ import {
   SECRETS,
 } from '../helpers/oidc-flow.js';
 
+/** A code exchange that needs the database to answer even that the code is unknown. */
+const UNKNOWN_CODE = {
+  grant_type: 'authorization_code',
+  code: 'some-code',
+  redirect_uri: 'http://127.0.0.1:9/cb',
+  code_verifier: 'x'.repeat(43),
+};
+
+/** POST /token as the confidential client web. */
+function postToken(issuer: string, params: Record<string, string>): Promise<Response> {
+  return fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams(params),
+  });
+}
+
 describe('database outage', () => {
   it('answers 503 server_error within bounded time while MongoDB is down, and recovers without a restart', async () => {
     let database = await WireServer.start();
@@ -42,19 +62,7 @@ describe('database outage', () => {
       await database.stop();
 
       const started = Date.now();
-      const token = await fetch(`${gatehouse.url}/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: 'some-code',
-          redirect_uri: 'http://127.0.0.1:9/cb',
-          code_verifier: 'x'.repeat(43),
-        }),
-      });
+      const token = await postToken(gatehouse.url, UNKNOWN_CODE);
       expect(Date.now() - started).toBeLessThan(9000);
       expect(token.status).toBe(503);
       expect(await token.json()).toMatchObject({ error: 'server_error' });
@@ -102,21 +110,7 @@ describe('database outage', () => {
         const response = await request();
         return { status: response.status, ms: Date.now() - started, body: await response.text() };
       };
-      const token = await timed(() =>
-        fetch(`${gatehouse.url}/token`, {
-          method: 'POST',
-          headers: {
-            authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
-            'content-type': 'application/x-www-form-urlencoded',
-          },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code: 'x',
-            redirect_uri: 'http://127.0.0.1:9/cb',
-            code_verifier: 'x'.repeat(43),
-          }),
-        }),
-      );
+      const token = await timed(() => postToken(gatehouse.url, UNKNOWN_CODE));
       const authorize = await timed(() => fetch(pending.url.href, { redirect: 'manual', headers: { accept: 'application/json' } }));
       for (const answer of [token, authorize]) {
         expect([answer.status, JSON.parse(answer.body).error]).toEqual([503, 'server_error']);
@@ -169,14 +163,7 @@ describe('database outage', () => {
 
       const always = await signedIn();
       await failDeletes('alwaysOn');
-      const refused = await fetch(config.serverMetadata().token_endpoint!, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`web:${SECRETS.web}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: always.reused }),
-      });
+      const refused = await postToken(gatehouse.url, { grant_type: 'refresh_token', refresh_token: always.reused });
       expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([503, 'server_error']);
     } finally {
       await failDeletes('off').catch(() => {});
