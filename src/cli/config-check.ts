@@ -2,6 +2,7 @@
 import { loadConfig } from '../config/load.js';
 import { CliError, type Command } from './command.js';
 import { productionProblems, refusal } from '../security/production-checks.js';
+import { overrideWarnings } from '../views/overrides.js';
 
 export const configCheckCommand: Command = {
   name: 'config check',
@@ -13,6 +14,8 @@ export const configCheckCommand: Command = {
       const problems = productionProblems(config);
       if (problems.length) throw new CliError(problems.map(refusal).join('\n'), 2);
     }
+    // Template overrides that lack a block of the built-in template still work, so they warn rather than fail.
+    for (const warning of overrideWarnings(config.pages.views_dir)) stdout.write(`warning: ${warning}\n`);
     stdout.write(`${config.file}: ok (issuer ${config.issuer}, ${config.clients.length} client(s))\n`);
     return 0;
   },

@@ -86,6 +86,8 @@ export function createProvider({
       policy: narrowingPolicy(allowed),
     },
     renderError: renderError(render),
+    // The locales the pages can really be shown in (built-in bundles and the config's locale files).
+    discovery: { ui_locales_supported: [...render.locales.available] },
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trust_proxy !== false;
