@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security-headers.js';
 import type { LiveProvider } from './provider/live-provider.js';
 import type { Metrics } from './observability/metrics.js';
 import { addMetricsRoute } from './observability/metrics-routes.js';
+import { imageOrigins } from './branding/brand.js';
 
 export interface AppDeps {
   config: LoadedConfig;
@@ -41,7 +42,13 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
 
   app.use(requestContext(logger, config.trust_proxy !== false));
   if (metrics) app.use(metrics.middleware);
-  app.use(securityHeaders({ hsts: config.production && config.issuer.startsWith('https:'), maxUrlBytes: config.limits.max_url_bytes }));
+  app.use(
+    securityHeaders({
+      hsts: config.production && config.issuer.startsWith('https:'),
+      maxUrlBytes: config.limits.max_url_bytes,
+      imageOrigins: imageOrigins([...config.clients.map((client) => client.logo_uri), config.branding.logo]),
+    }),
+  );
   app.use(errorPage(render, logger));
   app.use(hostCheck({ issuer: config.issuer, production: config.production }));
   app.use(responseDeadline(config.limits.response_deadline * 1000));
@@ -49,7 +56,7 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   const router = new Router();
   addHealthRoutes(router, db, logger);
   if (metrics) addMetricsRoute(router, metrics, config.metrics.bearer_token);
-  addAssetRoutes(router, config.mount_prefix);
+  addAssetRoutes(router, config);
   app.use(router.routes());
   for (const page of pages) app.use(page.routes()).use(page.allowedMethods());
   app.use(mount(config.mount_path, provider.middleware));

@@ -31,7 +31,8 @@ import { productionProblems, refuseProblems } from './security/production-checks
 import { AuditLog } from './audit/audit-log.js';
 import { Metrics } from './observability/metrics.js';
 import { startMetricsServer } from './observability/metrics-routes.js';
-import { createRenderer } from './views/render.js';
+import { rendererFor } from './views/render.js';
+import { overrideWarnings } from './views/overrides.js';
 import { prepareDemo } from './demo/prepare-demo.js';
 import { listen } from './http/listener.js';
 import { createApp } from './app.js';
@@ -107,7 +108,8 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   const accounts = new AccountStore(db);
   await accounts.createIndexes();
   const passwordParams = scryptParams(config.password_hashing);
-  const render = createRenderer({ assetPrefix: `${config.mount_prefix}/assets` });
+  const render = rendererFor(config);
+  for (const warning of overrideWarnings(config.pages.views_dir)) logger.warn(warning);
   const demo = await prepareDemo({ config, db, accounts, passwordParams, render, logger });
   const cookieKeys = await loadCookieKeys(db);
   const guard = guardHooks(logger);

@@ -8,6 +8,7 @@ import { configSchema, type GatehouseConfig } from './schema.js';
 import { ConfigError } from './errors.js';
 import { resolveEnvRefs, type KeyPath } from './env-refs.js';
 import { envValue } from './env-value.js';
+import { loadPageFiles, PAGE_SECTIONS, type PageFiles } from './page-files.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/gatehouse.yaml';
 
@@ -24,6 +25,8 @@ export interface LoadedConfig extends GatehouseConfig {
   readonly key_encryption_key: string | undefined;
   /** LOG_LEVEL (pino's levels), default info. */
   readonly log_level: string;
+  /** What branding, i18n and views_dir name, read and checked: locale bundles, logo, stylesheet, views folder. */
+  readonly pages: PageFiles;
 }
 
 type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level'>;
@@ -122,7 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
       `${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path ` +
         `"${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`,
     ]);
-  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...settings });
+  const shownFile = (other: string) => (path.relative(cwd, other).startsWith('..') ? other : path.relative(cwd, other));
+  const skipPages = only !== undefined && !only.some((section) => PAGE_SECTIONS.includes(section));
+  const pages = loadPageFiles(config, path.dirname(file), shownFile, skipPages);
+  if (pages.problems.length > 0)
+    throw new ConfigError(pages.problems.map(({ at, text }) => (at ? `${where(at)}: ${formatPath(at)}: ${text}` : text)));
+  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...settings, pages: pages.files });
 }
 
 /** Sections that name entries of another: dropping the one on the left must drop those on the right too. */

@@ -1,6 +1,8 @@
 // The one schema of config/gatehouse.yaml: types, defaults and a description for every key.
 import { z } from 'zod';
 import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+import { AA_NORMAL_TEXT, contrastWithWhite, HEX_COLOR } from '../branding/contrast.js';
+import { BUILT_IN_LOCALES } from '../i18n/messages.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'invalid URL (expected an absolute http:// or https:// URL)' });
 
@@ -14,6 +16,17 @@ const redirectUri = z
  * longer often refetches on an unknown kid; for one that does not, raise the setting.
  */
 export const JWKS_CACHE_LIFETIME_DEFAULT = '10m';
+/** Client pages and logos shown to users: https only, so no javascript:, data: or plain-http content reaches a page. */
+const httpsUrl = (example: string) => z.url({ protocol: /^https$/, error: `invalid URL (expected an https:// URL such as ${example})` });
+
+const localeCode = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'invalid locale (expected a BCP 47 language tag such as "fr" or "pt-BR")');
+
+/** A text shown on pages: one string, or one per locale (`{ en: "…", de: "…" }`; the default locale's is required). */
+const localizedText = z.union([z.string().min(1), z.record(z.string(), z.string().min(1))], {
+  error: 'invalid text (expected a string, or one string per locale such as {en: "See your roles", de: "Ihre Rollen sehen"})',
+});
 
 export const duration = z
   .string()
@@ -57,6 +70,20 @@ const clientSchema = z
       .optional()
       .describe('Shared secret for client_secret_basic / client_secret_post; write "${ENV_NAME}" to keep it out of the file.'),
     client_name: z.string().min(1).optional().describe('Name shown to users on the consent page.'),
+    logo_uri: httpsUrl('https://app.example.com/logo.png')
+      .optional()
+      .describe(
+        "The client's logo (RFC 7591), shown on the login and consent pages; https only. Its origin is added to the pages' img-src.",
+      ),
+    client_uri: httpsUrl('https://app.example.com/')
+      .optional()
+      .describe("The client's home page (RFC 7591), linked from the consent and error pages."),
+    policy_uri: httpsUrl('https://app.example.com/privacy')
+      .optional()
+      .describe("The client's privacy policy (RFC 7591), linked from the consent page."),
+    tos_uri: httpsUrl('https://app.example.com/terms')
+      .optional()
+      .describe("The client's terms of service (RFC 7591), linked from the consent page."),
     redirect_uris: z
       .array(redirectUri)
       .default([])
@@ -183,7 +210,7 @@ export const configSchema = z
       .record(
         scopeName,
         z.strictObject({
-          description: z.string().min(1).describe('What the consent page tells the user this scope shares.'),
+          description: localizedText.describe('What the consent page tells the user this scope shares: a string, or one per locale.'),
           claims: z
             .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'invalid claim name'))
             .min(1)
@@ -228,7 +255,10 @@ export const configSchema = z
           indicator: z
             .url({ protocol: /^https$/, error: 'invalid resource indicator (expected an absolute https:// URL, RFC 8707)' })
             .describe("The API's resource indicator (RFC 8707): the audience of its tokens."),
-          scopes: z.record(scopeName, z.string().min(1)).default({}).describe("The API's scopes and what the consent page says of each."),
+          scopes: z
+            .record(scopeName, localizedText)
+            .default({})
+            .describe("The API's scopes and what the consent page says of each (a string, or one per locale)."),
           access_token_format: z
             .enum(['jwt', 'opaque'])
             .default('jwt')
@@ -427,6 +457,60 @@ export const configSchema = z
       })
       .prefault({})
       .describe('What `gatehouse user add` and `user passwd` accept: long enough, not a common password, not the username.'),
+    branding: z
+      .strictObject({
+        product_name: z.string().min(1).max(60).default('Gatehouse').describe('Name shown at the top of every page and in page titles.'),
+        logo: z
+          .string()
+          .min(1)
+          .refine(
+            (value) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) || /^https:\/\/[^/]/.test(value),
+            'invalid logo (expected an https:// URL or a file path such as branding/logo.svg)',
+          )
+          .optional()
+          .describe(
+            'Logo above every page: an image file (png, svg, jpg, gif, webp; relative to this config file) served by Gatehouse, or an https:// URL.',
+          ),
+        primary_color: z
+          .string()
+          .regex(HEX_COLOR, 'invalid colour (expected a hex colour such as "#0b57d0")')
+          .refine((value) => !HEX_COLOR.test(value) || contrastWithWhite(value) >= AA_NORMAL_TEXT, {
+            error: (issue) =>
+              `contrast ${contrastWithWhite(String(issue.input)).toFixed(2)}:1 against white is below WCAG AA for normal text ` +
+              `(expected at least ${AA_NORMAL_TEXT}:1: white button text and links on white must stay readable; pick a darker colour)`,
+          })
+          .default('#0b57d0')
+          .describe('Colour of buttons, links and the product name; must reach 4.5:1 contrast against white (WCAG AA).'),
+        stylesheet: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('An extra CSS file (relative to this config file) served after the built-in stylesheet, to adjust the look.'),
+      })
+      .prefault({})
+      .describe("The pages' look: product name, logo, primary colour, extra stylesheet."),
+    views_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A folder (relative to this config file) of nunjucks templates that take precedence over the built-in views of the same name.',
+      ),
+    i18n: z
+      .strictObject({
+        default_locale: localeCode
+          .default('en')
+          .describe('Language of the pages when neither ui_locales nor Accept-Language names an available one.'),
+        locales: z
+          .record(localeCode, z.string().min(1))
+          .default({})
+          .describe(
+            `Extra locales: code → message bundle file (JSON or YAML, relative to this config file) with every key of the English one. ` +
+              `Built in: ${BUILT_IN_LOCALES.join(', ')} (naming one replaces it).`,
+          ),
+      })
+      .prefault({})
+      .describe("The pages' languages: chosen by ui_locales, then Accept-Language, then default_locale."),
     demo: z
       .boolean()
       .default(true)
@@ -465,6 +549,7 @@ export const configSchema = z
           path: ['default_resource'],
           message: `not a configured resource (expected one of: ${indicators.join(', ') || 'none configured'})`,
         });
+      checkLocalizedTexts(config, ctx);
       (Array.isArray(config.resources) ? config.resources : []).forEach((resource: Record<string, unknown>, index: number) => {
         for (const list of ['clients', 'introspection_clients'])
           for (const [position, clientId] of (Array.isArray(resource?.[list]) ? (resource[list] as unknown[]) : []).entries())
@@ -478,6 +563,37 @@ export const configSchema = z
     },
     { when: () => true },
   );
+
+/** Per-locale texts name available locales only, and always the default one, so every page has a text. */
+function checkLocalizedTexts(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const i18n = (config.i18n ?? {}) as { default_locale?: unknown; locales?: unknown };
+  const extra = i18n.locales && typeof i18n.locales === 'object' ? Object.keys(i18n.locales) : [];
+  const available = [...new Set<string>([...BUILT_IN_LOCALES, ...extra])];
+  const fallback = typeof i18n.default_locale === 'string' ? i18n.default_locale : 'en';
+  if (!available.includes(fallback))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['i18n', 'default_locale'],
+      message: `no such locale "${fallback}" (expected one of: ${available.join(', ')}, or a file for it under i18n.locales)`,
+    });
+  const check = (text: unknown, path: PropertyKey[]) => {
+    if (!text || typeof text !== 'object') return;
+    for (const locale of Object.keys(text).filter((code) => !available.includes(code)))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, locale],
+        message: `not an available locale (expected one of: ${available.join(', ')})`,
+      });
+    if (!(fallback in text))
+      ctx.addIssue({ code: 'custom', path, message: `no text for the default locale "${fallback}" (expected an entry for "${fallback}")` });
+  };
+  const scopes = config.scopes && typeof config.scopes === 'object' ? Object.entries(config.scopes) : [];
+  for (const [name, scope] of scopes) check((scope as { description?: unknown })?.description, ['scopes', name, 'description']);
+  (Array.isArray(config.resources) ? config.resources : []).forEach((resource: { scopes?: unknown }, index: number) => {
+    for (const [name, text] of Object.entries(resource?.scopes && typeof resource.scopes === 'object' ? resource.scopes : {}))
+      check(text, ['resources', index, 'scopes', name]);
+  });
+}
 
 export type GatehouseConfig = z.output<typeof configSchema>;
 export type ClientConfig = GatehouseConfig['clients'][number];

@@ -12,7 +12,8 @@ interface DemoSession {
   tokens?: oauth.TokenEndpointResponse;
   idTokenClaims?: Record<string, unknown>;
   userinfo?: Record<string, unknown>;
-  message?: string;
+  /** Shown once on the next page: a success is a status, a failure an alert. */
+  message?: { text: string; failed: boolean };
 }
 
 const COOKIE = 'gatehouse.demo';
@@ -116,7 +117,7 @@ export function createDemoRouter(issuer: string, render: Render): Router {
       );
       ctx.cookies.set(RETURNING, '1', { httpOnly: true, sameSite: 'lax', path: '/demo', maxAge: YEAR_MS });
     } catch (error) {
-      state.message = `Sign-in failed: ${(error as Error).message}`;
+      state.message = { text: `Sign-in failed: ${(error as Error).message}`, failed: true };
     }
     ctx.redirect(demoHome(issuer));
   });
@@ -128,9 +129,9 @@ export function createDemoRouter(issuer: string, render: Render): Router {
       if (!state.tokens?.refresh_token) throw new Error('no refresh token');
       const response = await oauth.refreshTokenGrantRequest(server, client, oauth.None(), state.tokens.refresh_token, http);
       await remember(state, server, await oauth.processRefreshTokenResponse(server, client, response));
-      state.message = 'Tokens refreshed (the refresh token was rotated).';
+      state.message = { text: 'Tokens refreshed (the refresh token was rotated).', failed: false };
     } catch (error) {
-      state.message = `Refresh failed: ${(error as Error).message}`;
+      state.message = { text: `Refresh failed: ${(error as Error).message}`, failed: true };
     }
     ctx.redirect(demoHome(issuer));
   });

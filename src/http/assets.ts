@@ -1,14 +1,25 @@
-// Serves the pages' one stylesheet from views/assets, read once at start.
+// Serves the pages' stylesheet (with the brand's primary colour) and the brand's logo and extra stylesheet, read once at start.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
+import type { LoadedConfig } from '../config/load.js';
+import { BRAND_STYLESHEET_ASSET, brandLogoAsset } from '../branding/brand.js';
 import { VIEWS_DIR } from '../views/render.js';
 
-export function addAssetRoutes(router: Router, prefix: string): void {
-  const css = readFileSync(path.join(VIEWS_DIR, 'assets', 'gatehouse.css'));
-  router.get(`${prefix}/assets/gatehouse.css`, (ctx) => {
-    ctx.type = 'text/css';
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = css;
-  });
+type AssetConfig = Pick<LoadedConfig, 'mount_prefix' | 'branding' | 'pages'>;
+
+export function addAssetRoutes(router: Router, config: AssetConfig): void {
+  const base = readFileSync(path.join(VIEWS_DIR, 'assets', 'gatehouse.css'), 'utf8');
+  // The colour is a validated hex value, so it cannot break out of the rule.
+  const css = `${base}:root { --accent: ${config.branding.primary_color}; }\n`;
+  const serve = (name: string, type: string, body: Buffer | string) =>
+    router.get(`${config.mount_prefix}/assets/${name}`, (ctx) => {
+      ctx.type = type;
+      ctx.set('Cache-Control', 'public, max-age=3600');
+      ctx.body = body;
+    });
+  serve('gatehouse.css', 'text/css', css);
+  const { logo, stylesheet } = config.pages;
+  if (logo && 'file' in logo) serve(brandLogoAsset(logo.file), logo.contentType, readFileSync(logo.file));
+  if (stylesheet) serve(BRAND_STYLESHEET_ASSET, 'text/css', readFileSync(stylesheet));
 }

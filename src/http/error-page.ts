@@ -4,6 +4,8 @@ import type { Context, Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import type { Render } from '../views/render.js';
 import { isDatabaseUnavailable } from '../storage/errors.js';
+import { errorView } from '../views/error-view.js';
+import { pageLocale, sendPage } from '../views/page.js';
 
 interface HttpError extends Error {
   status?: number;
@@ -28,17 +30,17 @@ export function errorPage(render: Render, logger: Logger): Middleware {
           { requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } },
           'request failed',
         );
-      respond(ctx, render, status, code, description);
+      respond(ctx, render, status, code, description, error.name);
     }
   };
 }
 
 /** The error page for browsers, an OAuth-style JSON body for everyone else. */
-function respond(ctx: Context, render: Render, status: number, code: string, description?: string): void {
+function respond(ctx: Context, render: Render, status: number, code: string, description?: string, name?: string): void {
   ctx.status = status;
   if (ctx.accepts('json', 'html') === 'html') {
-    ctx.type = 'html';
-    ctx.body = render('error.njk', { error: code, description, requestId: ctx.state.requestId });
+    // No client is known here: the page's way on is the start page.
+    sendPage(ctx, render, 'error.njk', errorView({ code, description, name, requestId: ctx.state.requestId }), pageLocale(render, ctx));
   } else {
     ctx.body = { error: code, ...(description ? { error_description: description } : {}) };
   }

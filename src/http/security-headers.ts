@@ -1,9 +1,19 @@
 // Security headers on every response (pages cannot be framed, run no inline script, leak no referrer), and the URL length limit.
 import type { Middleware } from 'koa';
 
-const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+/** The pages' policy. Images may also come from the exact https origins of configured logos (clients' logo_uri, the brand's). */
+export function contentSecurityPolicy(imageOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    ["img-src 'self' data:", ...imageOrigins].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
 
-export function securityHeaders(options: { hsts: boolean; maxUrlBytes: number }): Middleware {
+export function securityHeaders(options: { hsts: boolean; maxUrlBytes: number; imageOrigins?: readonly string[] }): Middleware {
+  const CSP = contentSecurityPolicy(options.imageOrigins);
   return async (ctx, next) => {
     if (Buffer.byteLength(ctx.url) > options.maxUrlBytes) {
       ctx.status = 414;

@@ -8,7 +8,9 @@ import type { Context } from 'koa';
 import { usernameKey, type AccountStore } from '../accounts/account-store.js';
 import { MAX_USERNAME_LENGTH, type ExternalDirectory, type PasswordAuthenticator } from '../accounts/authenticator.js';
 import type { Render } from '../views/render.js';
-import { strings } from '../views/strings.js';
+import { describeClient } from '../views/client-view.js';
+import { pageLocale, sendPage } from '../views/page.js';
+import { formatDate } from '../i18n/format.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { addMissing, loadOrCreateGrant, type MissingGrant } from '../provider/grant.js';
 import { describeConsent, type ScopeCatalog } from './consent-view.js';
@@ -56,28 +58,81 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   /** Loads the interaction bound to this browser's cookie and checks it is the one in the URL. */
   async function interaction(ctx: Context, expected?: string): Promise<Details> {
     const details = await live.current.interactionDetails(ctx.req, ctx.res);
-    if (details.uid !== ctx.params.uid) throw new errors.InvalidRequest('interaction mismatch');
+    // SessionNotFound (an invalid_request): the error page then says the page expired rather than blame the app.
+    if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction mismatch');
     if (expected && details.prompt.name !== expected) throw new errors.InvalidRequest(`this step is not "${expected}"`);
     if (ctx.method === 'POST' && !csrfValid(csrfSecret, details.uid, field(ctx, 'csrf')))
-      throw new errors.InvalidRequest('the form has expired or was not sent from this site; go back and try again');
+      throw new errors.SessionNotFound('the form has expired or was not sent from this site; go back and try again');
     return details;
   }
 
-  async function clientName(details: Details): Promise<string> {
-    const client = await live.current.Client.find(String(details.params.client_id));
-    return client?.clientName ?? String(details.params.client_id);
+  /** Who is asking, as the login and consent pages show it. */
+  async function clientView(details: Details) {
+    const clientId = String(details.params.client_id);
+    return describeClient((await live.current.Client.find(clientId)) ?? undefined, clientId, details.params.redirect_uri);
   }
 
-  function showLogin(ctx: Context, details: Details, name: string, username: string, message?: string) {
-    ctx.type = 'html';
-    ctx.body = render('login.njk', {
-      clientName: name,
-      username,
-      message,
-      csrf: csrfToken(csrfSecret, details.uid),
-      action: `${prefix}/interaction/${details.uid}/login`,
-      abortAction: `${prefix}/interaction/${details.uid}/abort`,
-    });
+  const localeOf = (ctx: Context, details: Details) => pageLocale(render, ctx, details.params.ui_locales);
+
+  async function showLogin(ctx: Context, details: Details, username: string, failed = false) {
+    const locale = localeOf(ctx, details);
+    sendPage(
+      ctx,
+      render,
+      'login.njk',
+      {
+        client: await clientView(details),
+        username,
+        message: failed ? render.locales.message(locale, 'login.failed') : undefined,
+        csrf: csrfToken(csrfSecret, details.uid),
+        action: `${prefix}/interaction/${details.uid}/login`,
+        abortAction: `${prefix}/interaction/${details.uid}/abort`,
+      },
+      locale,
+    );
+  }
+
+  async function showConsent(ctx: Context, details: Details) {
+    const locale = localeOf(ctx, details);
+    const account = await deps.accounts.findById(String(details.session?.accountId));
+    const grant = details.grantId ? await live.current.Grant.find(details.grantId) : undefined;
+    const grantedScopes = grant
+      ? [
+          ...grant.getOIDCScope().split(' '),
+          ...Object.keys(grant.resources ?? {}).flatMap((indicator) => grant.getResourceScope(indicator).split(' ')),
+        ].filter(Boolean)
+      : [];
+    const forced = details.prompt.reasons.includes('consent_prompt');
+    const { scopes, otherClaims } = describeConsent(
+      {
+        missing: details.prompt.details as MissingGrant,
+        forced,
+        granted: { scopes: grantedScopes, claims: grant?.getOIDCClaims() ?? [] },
+        accountClaims: account?.claims ?? {},
+      },
+      deps.catalog,
+      render.locales,
+      locale,
+    );
+    sendPage(
+      ctx,
+      render,
+      'consent.njk',
+      {
+        client: await clientView(details),
+        username: account?.username ?? '',
+        scopes,
+        otherClaims,
+        forced,
+        anyNew: scopes.some((scope) => scope.isNew),
+        // When the grant was first given: "you allowed the rest on …" / "… keeps the access you allowed on …".
+        allowedOn: grantedScopes.length && grant?.iat ? formatDate(new Date(grant.iat * 1000), locale) : undefined,
+        csrf: csrfToken(csrfSecret, details.uid),
+        action: `${prefix}/interaction/${details.uid}/confirm`,
+        abortAction: `${prefix}/interaction/${details.uid}/abort`,
+      },
+      locale,
+    );
   }
 
   async function finish(ctx: Context, result: Parameters<Provider['interactionResult']>[2], merge: boolean) {
@@ -88,27 +143,11 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
 
   router.get('/:uid', async (ctx) => {
     const details = await interaction(ctx);
-    const name = await clientName(details);
     if (details.prompt.name === 'login') {
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
-      showLogin(ctx, details, name, hint);
-      return;
+      return showLogin(ctx, details, hint);
     }
-    if (details.prompt.name === 'consent') {
-      const account = await deps.accounts.findById(String(details.session?.accountId));
-      const { scopes, claims } = describeConsent(details.prompt.details as MissingGrant, deps.catalog);
-      ctx.type = 'html';
-      ctx.body = render('consent.njk', {
-        clientName: name,
-        username: account?.username ?? '',
-        scopes,
-        claims,
-        csrf: csrfToken(csrfSecret, details.uid),
-        action: `${prefix}/interaction/${details.uid}/confirm`,
-        abortAction: `${prefix}/interaction/${details.uid}/abort`,
-      });
-      return;
-    }
+    if (details.prompt.name === 'consent') return showConsent(ctx, details);
     throw new errors.InvalidRequest(`unsupported prompt "${details.prompt.name}"`);
   });
 
@@ -125,13 +164,13 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       // One message for every failure, throttled or not: the status and Retry-After tell a script, not a person, why.
       ctx.status = retryAfter > 0 ? 429 : 401;
       if (retryAfter > 0) ctx.set('Retry-After', String(retryAfter));
-      showLogin(ctx, details, await clientName(details), username, strings.login.failed);
+      await showLogin(ctx, details, username, true);
     };
     // No account has such a name: refused before any lookup, so it reaches neither the throttle keys nor the audit log.
     if (username.length > MAX_USERNAME_LENGTH) {
       deps.metrics.logins.inc({ outcome: 'failure' });
       ctx.status = 400;
-      showLogin(ctx, details, await clientName(details), '', strings.login.failed);
+      await showLogin(ctx, details, '', true);
       return;
     }
     const key = usernameKey(username);

@@ -91,6 +91,8 @@ export function createProvider({
     },
     renderError: renderError(render),
     fetch: outgoingFetch(config),
+    // The locales the pages can really be shown in (built-in bundles and the config's locale files).
+    discovery: { ui_locales_supported: [...render.locales.available] },
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trust_proxy !== false;

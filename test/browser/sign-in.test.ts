@@ -1,11 +1,10 @@
 // A real browser (Chromium from npm via playwright-core) signs in through /demo at phone and desktop widths; axe checks every page.
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
-import { launchTestBrowser } from '../helpers/launch-browser.js';
+import { accessibilityViolations, expectUsable, launchChromium } from '../helpers/page-checks.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
@@ -23,47 +22,13 @@ beforeAll(async () => {
     dbName: storage.dbName,
     yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
   });
-  browser = await launchTestBrowser();
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
   await gatehouse?.close();
   await storage?.stop();
 });
-
-/** Checks a page the browser was shown; `which` names it in a failure, since the same checks run on every page. */
-async function expectUsable(page: Page, which: string) {
-  // Nothing overflows sideways, and every visible input has a visible label pointing at it (axe also accepts
-  // aria-label or a title, which a sighted user never sees).
-  expect({ which, overflows: await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth) }).toEqual({
-    which,
-    overflows: false,
-  });
-  const unlabeled = await page.evaluate(
-    () =>
-      [...document.querySelectorAll('input:not([type=hidden])')].filter((input) => {
-        const label = document.querySelector(`label[for="${input.id}"]`) as HTMLElement | null;
-        return !label || label.offsetHeight === 0;
-      }).length,
-  );
-  expect({ which, unlabeled }).toEqual({ which, unlabeled: 0 });
-  expect({ which, violations: await accessibilityViolations(page) }).toEqual({ which, violations: [] });
-}
-
-/**
- * axe-core's WCAG 2.0 and 2.1 level A and AA rules (contrast, labels, accessible names, ARIA, language, title, ...),
- * one line per failing element: rule id, impact, the element's selector, what the rule wants and what axe found.
- */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  // axe's failure summary carries the specifics, such as the measured contrast ratio and the colours.
-  return violations.flatMap((rule) =>
-    rule.nodes.map(
-      (node) =>
-        `${rule.id} (${rule.impact}) at ${node.target.join(' ')}: ${rule.help}. ${(node.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`,
-    ),
-  );
-}
 
 describe.each([
   ['phone', 390, 844],
@@ -89,13 +54,15 @@ describe.each([
     await page.click('button.primary');
     await expect(page.locator('.alert').textContent()).resolves.toBe('The username or password is incorrect.');
     await expectUsable(page, 'login after a wrong password');
-    await shot('login');
 
     await page.fill('#password', 'demo');
     await page.click('button.primary');
     await page.waitForSelector('h1:has-text("Allow access?")');
     await expectUsable(page, 'consent');
-    await shot('consent');
+    // Allow is first and primary; Deny is the next stop for the keyboard.
+    await page.focus('button.primary');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Deny');
 
     await page.click('button:has-text("Allow")');
     await page.waitForSelector('#id-token-claims');
@@ -107,6 +74,29 @@ describe.each([
     expect(JSON.parse((await page.locator('#userinfo').textContent())!)).toMatchObject({ email: 'demo@example.com' });
     await expectUsable(page, 'demo, signed in');
     await shot('demo');
+    // JSON keeps its lines: every line of the text is one line on screen (no value broken in two), at both widths.
+    const wrapped = await page.$$eval('pre', (blocks) =>
+      blocks.map((block) => {
+        const style = getComputedStyle(block);
+        const height = block.clientHeight - Number.parseFloat(style.paddingTop) - Number.parseFloat(style.paddingBottom);
+        return Math.round(height / Number.parseFloat(style.lineHeight)) !== block.textContent!.split('\n').length;
+      }),
+    );
+    expect(wrapped).toEqual([false, false]);
+    // Buttons side by side share one height, even when one label wraps (as it does with larger system fonts).
+    await page.$eval('.actions button', (button) => {
+      button.textContent = 'Refresh tokens (the refresh token rotates)';
+    });
+    const boxes = await page.$$eval('.actions button', (buttons) => buttons.map((button) => button.getBoundingClientRect()));
+    if (boxes[0]!.top === boxes[1]!.top) expect(boxes[1]!.height).toBe(boxes[0]!.height);
+    // A refresh shows the new ID token (a later iat) and says so as a status, not as an alert.
+    const issued = JSON.parse((await page.locator('#id-token-claims').textContent())!).iat as number;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await page.click('button:has-text("Refresh tokens")');
+    await page.waitForSelector('.notice[role=status]');
+    expect(await page.locator('.alert').count()).toBe(0);
+    expect(JSON.parse((await page.locator('#id-token-claims').textContent())!).iat).toBeGreaterThan(issued);
+    await expectUsable(page, 'demo, refreshed');
 
     // Every page the browser is shown from here on, by its title (the consent page's is "Allow access? · Gatehouse").
     const shown: Promise<string>[] = [];

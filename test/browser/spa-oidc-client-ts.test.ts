@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { freePort, startTestGatehouse } from '../helpers/harness.js';
-import { launchTestBrowser } from '../helpers/launch-browser.js';
+import { launchChromium } from '../helpers/page-checks.js';
 import { addUser } from '../helpers/oidc-flow.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
@@ -49,7 +49,11 @@ beforeAll(async () => {
   gatehouse = await startTestGatehouse({
     mongoUri: storage.uri,
     dbName: storage.dbName,
-    yaml: `demo: false\npassword_hashing:\n  scrypt_cost: 16384\nclients:\n  - client_id: spa\n    token_endpoint_auth_method: none\n    redirect_uris: [${origin}/callback.html]\n`,
+    yaml: [
+      'demo: false',
+      'password_hashing:\n  scrypt_cost: 16384',
+      `clients:\n  - client_id: spa\n    token_endpoint_auth_method: none\n    redirect_uris: [${origin}/callback.html]\n`,
+    ].join('\n'),
   });
   sub = (await addUser(new AccountStore(storage.db), 'spa-user', 'spa-user-password-1'))._id;
   const pages = spaPages(gatehouse.url, origin);
@@ -59,7 +63,7 @@ beforeAll(async () => {
     else if (pages[pathname]) response.writeHead(200, { 'content-type': 'text/html' }).end(pages[pathname]);
     else response.writeHead(404).end();
   }).listen(spaPort, '127.0.0.1');
-  browser = await launchTestBrowser();
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -79,8 +79,8 @@ describe('/demo (development only)', () => {
     expect(consent.html).toContain('Gatehouse demo is asking to:');
     const signedIn = (await browser.submit(consent, '/confirm')).page!;
     expect(signedIn.url).toBe(`${gatehouse.url}/demo`);
-    expect(signedIn.html).toMatch(/id="id-token-claims">[\s\S]*&quot;iss&quot;: &quot;http:\/\/localhost:\d+&quot;/);
-    expect(signedIn.html).toMatch(/id="userinfo">[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
+    expect(signedIn.html).toMatch(/id="id-token-claims"[^>]*>[\s\S]*&quot;iss&quot;: &quot;http:\/\/localhost:\d+&quot;/);
+    expect(signedIn.html).toMatch(/id="userinfo"[^>]*>[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
     expect(signedIn.html).toContain('with a refresh token');
     const returning = browser.setCookies.filter((line) => line.startsWith('gatehouse.demo.returning='));
     expect(returning).toHaveLength(1);
@@ -90,8 +90,14 @@ describe('/demo (development only)', () => {
     const expires = new Date(/; expires=([^;]+)/i.exec(returning[0]!)![1]!).getTime();
     expect(expires).toBeGreaterThan(Date.now() + 364 * 86_400_000);
 
+    // The refresh shows the new ID token: a changed account claim appears, and success is a status, not an alert.
+    const claimsOf = (html: string) => JSON.parse(/id="id-token-claims"[^>]*>([^<]*)</.exec(html)![1]!.replace(/&quot;/g, '"'));
+    expect(claimsOf(signedIn.html).name).toBe('Demo User');
+    await storage.db.collection('accounts').updateOne({ usernameKey: 'demo' }, { $set: { 'claims.name': 'Demo Renamed' } });
     const refreshed = (await browser.submit(signedIn, '/demo/refresh')).page!;
-    expect(refreshed.html).toContain('Tokens refreshed');
+    expect(refreshed.html).toMatch(/<p class="notice" role="status">Tokens refreshed/);
+    expect(claimsOf(refreshed.html).name).toBe('Demo Renamed');
+    await storage.db.collection('accounts').updateOne({ usernameKey: 'demo' }, { $set: { 'claims.name': 'Demo User' } });
 
     const confirm = (await browser.submit(refreshed, '/demo/logout')).page!;
     expect(confirm.html).toContain('<h1>Sign out?</h1>');
@@ -109,7 +115,7 @@ describe('/demo (development only)', () => {
     expect(relogin.html).toContain('<h1>Sign in</h1>');
     const back = (await browser.submit(relogin, '/login', { username: 'demo', password: 'demo' })).page!;
     expect(back.url).toBe(`${gatehouse.url}/demo`);
-    expect(back.html).toMatch(/id="userinfo">[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
+    expect(back.html).toMatch(/id="userinfo"[^>]*>[\s\S]*&quot;email&quot;: &quot;demo@example.com&quot;/);
     expect(back.html).toContain('with a refresh token');
     expect((await browser.submit(back, '/demo/refresh')).page!.html).toContain('Tokens refreshed');
   });
