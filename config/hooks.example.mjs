@@ -35,7 +35,8 @@ export async function accessTokenClaims({ client, token, account, resource }) {
 }
 
 /**
- * Checks credentials against another user directory. Return an account id, or { accountId, claims } to store claims
- * with it, to sign the user in; undefined falls back to Gatehouse's own accounts. See examples/legacy-directory/.
+ * Checks credentials against another user directory, for usernames Gatehouse holds no local password for (so a
+ * local user's password never reaches it). Return an account id, or { accountId, claims } to store claims with it,
+ * to sign the user in; undefined refuses the sign-in. See examples/legacy-directory/.
  */
 // export async function authenticate({ username, password, client }) { ... }

@@ -12,7 +12,8 @@ export async function authenticate({ username, password }) {
     body: JSON.stringify({ username, password }),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-  // Unknown user or wrong password: fall back to Gatehouse's own accounts (which usually say no as well).
+  // Unknown user or wrong password: the sign-in is refused with the usual message. (Gatehouse asks this hook only
+  // about usernames it holds no local password for, so there is nothing local to fall back to.)
   if (response.status === 401 || response.status === 404) return undefined;
   if (!response.ok) throw new Error(`legacy directory answered ${response.status}`);
   const user = await response.json();

@@ -1,10 +1,29 @@
 // A tiny API protected by Gatehouse: /orders takes JWT access tokens (JWKS), /opaque/orders checks opaque ones by introspection.
 import Koa from 'koa';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { pathToFileURL } from 'node:url';
 
-/** issuer: Gatehouse's issuer; audience: this API's resource indicator; introspection: this API's own client credentials. */
-export function createApi({ issuer, audience, opaqueAudience, clientId, clientSecret }) {
-  const metadata = fetch(`${issuer}/.well-known/openid-configuration`).then((response) => response.json());
+/** Gatehouse's discovery document, asked again with growing pauses until Gatehouse answers: an API may start first. */
+export async function discover(issuer, { log = console.error, firstDelayMs = 500, maxDelayMs = 10_000 } = {}) {
+  for (let delay = firstDelayMs; ; delay = Math.min(delay * 2, maxDelayMs)) {
+    let reason;
+    try {
+      const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return await response.json();
+      reason = `HTTP ${response.status}`;
+    } catch (error) {
+      reason = error.cause?.code ?? error.message;
+    }
+    log(`Gatehouse at ${issuer} is not answering yet (${reason}); retrying in ${delay / 1000}s`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/**
+ * issuer: Gatehouse's issuer; audience: this API's resource indicator; introspection: this API's own client credentials.
+ * metadata: the discovery document (a promise), when the caller has it already.
+ */
+export function createApi({ issuer, audience, opaqueAudience, clientId, clientSecret, metadata = discover(issuer) }) {
   let jwks;
   const deny = (ctx, status, error, description) => {
     ctx.status = status;
@@ -55,13 +74,28 @@ export function createApi({ issuer, audience, opaqueAudience, clientId, clientSe
   return app;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { ISSUER, API_AUDIENCE, API_OPAQUE_AUDIENCE, API_CLIENT_ID, API_CLIENT_SECRET, PORT = '4000' } = process.env;
-  createApi({
+// `node examples/resource-server/api.mjs`: defaults match examples/resource-server/gatehouse.yaml (see the README there).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const {
+    ISSUER = 'http://localhost:3000',
+    API_AUDIENCE = 'https://orders.example.com',
+    API_OPAQUE_AUDIENCE = 'https://orders-legacy.example.com',
+    API_CLIENT_ID = 'orders-api',
+    ORDERS_API_SECRET,
+    HOST = '127.0.0.1',
+    PORT = '4000',
+  } = process.env;
+  if (!ORDERS_API_SECRET) console.error('ORDERS_API_SECRET is not set: /opaque/orders cannot introspect tokens');
+  const metadata = await discover(ISSUER);
+  const server = createApi({
     issuer: ISSUER,
     audience: API_AUDIENCE,
     opaqueAudience: API_OPAQUE_AUDIENCE,
     clientId: API_CLIENT_ID,
-    clientSecret: API_CLIENT_SECRET,
-  }).listen(Number(PORT));
+    clientSecret: ORDERS_API_SECRET,
+    metadata: Promise.resolve(metadata),
+  }).listen(Number(PORT), HOST, () => {
+    const url = `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${server.address().port}`;
+    console.log(`orders API listening on ${url} (GET /orders: JWT access tokens; GET /opaque/orders: opaque ones) for ${ISSUER}`);
+  });
 }

@@ -27,6 +27,9 @@ export class AccountError extends GatehouseError {
   override readonly status = 400;
 }
 
+/** The stored hash of an account a directory vouches for: it matches no password, so only the directory signs it in. */
+export const NO_LOCAL_PASSWORD = '!';
+
 export function usernameKey(username: string): string {
   return username.normalize('NFKC').toLowerCase();
 }
@@ -80,7 +83,13 @@ export class AccountStore {
         (await this.collection.findOneAndUpdate(
           { _id: String(sub) },
           {
-            $setOnInsert: { username, usernameKey: usernameKey(username), passwordHash: '!', disabled: false, createdAt: now },
+            $setOnInsert: {
+              username,
+              usernameKey: usernameKey(username),
+              passwordHash: NO_LOCAL_PASSWORD,
+              disabled: false,
+              createdAt: now,
+            },
             $set: set,
           },
           { upsert: true, returnDocument: 'after' },

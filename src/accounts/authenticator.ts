@@ -1,7 +1,7 @@
 // Checks a username and password with the same cost whether the user exists, is disabled, or is fine.
 import { randomBytes } from 'node:crypto';
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js';
-import type { AccountDocument, AccountStore } from './account-store.js';
+import { NO_LOCAL_PASSWORD, type AccountDocument, type AccountStore } from './account-store.js';
 
 /** Longer inputs are refused before hashing so a huge password cannot be used to burn CPU. */
 export const MAX_USERNAME_LENGTH = 256;
@@ -27,13 +27,16 @@ export class PasswordAuthenticator {
   /** The account when the credentials are right and the account is enabled; otherwise undefined. */
   async authenticate(username: string, password: string, external?: ExternalDirectory): Promise<AccountDocument | undefined> {
     if (!username || !password || username.length > MAX_USERNAME_LENGTH || password.length > MAX_PASSWORD_LENGTH) return undefined;
-    const fromDirectory = external ? await external(username, password) : undefined;
+    const found = await this.accounts.findByUsername(username);
+    // Only names with no local password go to the directory: a local user's password never leaves Gatehouse,
+    // and a directory that is down (the hook throws) stops only the directory's users from signing in.
+    const account = found?.passwordHash === NO_LOCAL_PASSWORD ? undefined : found;
+    const fromDirectory = external && !account ? await external(username, password) : undefined;
     if (fromDirectory) {
-      const account = await this.accounts.upsertExternal(fromDirectory.accountId, username, fromDirectory.claims ?? {});
-      return account && !account.disabled ? account : undefined;
+      const vouched = await this.accounts.upsertExternal(fromDirectory.accountId, username, fromDirectory.claims ?? {});
+      return vouched && !vouched.disabled ? vouched : undefined;
     }
-    const account = await this.accounts.findByUsername(username);
-    // An unknown user is checked against a decoy hash with the same parameters, so timing tells nothing.
+    // Anyone without a local password is checked against a decoy hash with the same parameters, so timing tells nothing.
     const valid = await verifyPassword(password, account?.passwordHash ?? (await this.decoy()));
     if (!account || !valid || account.disabled) return undefined;
     if (needsRehash(account.passwordHash, this.params))

@@ -50,8 +50,9 @@ export interface HookModule {
     resource?: string;
   }): Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
   /**
-   * Checks credentials against another user directory. Return the account id (or the id and claims to store)
-   * to sign the user in, or undefined to fall back to Gatehouse's own password check.
+   * Checks credentials against another user directory. Called only for usernames with no local password (unknown
+   * names, and accounts this hook created), never with a local user's password. Return the account id (or the id
+   * and claims to store) to sign the user in, or undefined to refuse.
    */
   authenticate?(context: {
     username: string;
