@@ -108,11 +108,18 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   const cookieKeys = await loadCookieKeys(db);
   const guard = guardHooks(logger);
   const policy = createTokenPolicy(config);
-  const throttle = (collection: string, rules: { subject: ThrottleRule; source: ThrottleRule }) =>
-    new FailureThrottle(client, config.mongodb.database, collection, rules);
-  const clientAuthThrottle = throttle('client_auth_throttle', {
+  const throttle = async (collection: string, rules: { subject: ThrottleRule; source: ThrottleRule }) => {
+    const created = new FailureThrottle(client, config.mongodb.database, collection, rules);
+    await created.createIndexes();
+    return created;
+  };
+  const clientAuthThrottle = await throttle('client_auth_throttle', {
     subject: config.client_auth_throttling.per_client,
     source: config.client_auth_throttling.per_ip,
+  });
+  const loginThrottle = await throttle('login_throttle', {
+    subject: config.login_throttling.per_username,
+    source: config.login_throttling.per_ip,
   });
   const live = await startLiveProvider(
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
@@ -127,7 +134,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     csrfSecret: cookieKeys[0]!,
     catalog: scopeCatalog(config, policy),
     directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
-    throttle: throttle('login_throttle', { subject: config.login_throttling.per_username, source: config.login_throttling.per_ip }),
+    throttle: loginThrottle,
     audit,
     metrics,
     prefix: config.mount_prefix,

@@ -74,6 +74,23 @@ clients:
     expect(result.stderr + result.stdout).not.toContain('hunter2');
   });
 
+  it('says in one line that the port is in use and exits 1, with no stack trace before it', async () => {
+    const { createServer } = await import('node:net');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile('host: 127.0.0.1\n'), PORT: String(port) });
+      expect(result.code).toBe(1);
+      // (Node 20 adds oidc-provider's "unsupported runtime" warning; everything else on stderr is the one line.)
+      const lines = result.stderr.split('\n').filter((line) => line && !line.startsWith('oidc-provider WARNING'));
+      expect(lines).toEqual([`gatehouse: port ${port} is already in use (set PORT or port in config)`]);
+      expect(result.stdout + result.stderr).not.toMatch(/MongoClientClosedError|\n\s+at /);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('starts with embedded storage, prints issuer and storage, serves discovery, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const server = startProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile(`port: ${port}\n`), PORT: String(port) });
