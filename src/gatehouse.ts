@@ -6,6 +6,7 @@ import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './observability/logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
+import { recordDevDatabase } from './storage/dev-database.js';
 import { createModelIndexes } from './storage/model-collections.js';
 import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks } from './keys/signing-keys.js';
 import { watchKeys } from './keys/key-watcher.js';
@@ -73,12 +74,23 @@ export async function startGatehouse({ config, logger }: StartOptions): Promise<
 }
 
 async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storage> {
-  const server = await selectStorageServer({ uri: config.mongodb.uri, production: config.production });
+  // Development keeps its data in the data folder unless told to throw it away; production has a URI or refuses.
+  const dataDir = config.in_memory ? undefined : config.data_dir;
+  const server = await selectStorageServer({
+    uri: config.mongodb.uri,
+    production: config.production,
+    dataDir,
+    notice: (line) => logger.info(line),
+  });
   try {
     const { client, db } = await connectDatabase(server.uri, config.mongodb.database);
-    logger.info({ storage: server.kind }, `storage: ${server.description}`);
-    if (server.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
+    // One line, a warning when the data will not outlive the process.
+    if (server.persistent) logger.info({ storage: server.kind }, `storage: ${server.description}`);
+    else logger.warn({ storage: server.kind }, `storage: ${server.description}`);
+    // The CLI finds this server's database through the record instead of opening the folder the server holds.
+    const forget = dataDir && server.kind !== 'mongodb' ? recordDevDatabase(dataDir, server.uri) : undefined;
     const close = async () => {
+      forget?.();
       await client.close();
       await server.stop();
     };

@@ -5,7 +5,9 @@ import { createLogger } from './observability/logger.js';
 import { startGatehouse } from './gatehouse.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  // `--in-memory` is GATEHOUSE_IN_MEMORY=1 for one run: a throwaway development database.
+  const inMemory = process.argv.slice(2).includes('--in-memory');
+  const config = loadConfig(inMemory ? { ...process.env, GATEHOUSE_IN_MEMORY: '1' } : process.env);
   const logger = createLogger({ level: config.log_level });
   const gatehouse = await startGatehouse({ config, logger });
   logger.info(

@@ -23,14 +23,24 @@ export interface LoadedConfig extends GatehouseConfig {
   readonly key_encryption_key: string | undefined;
   /** LOG_LEVEL (pino's levels), default info. */
   readonly log_level: string;
+  /** GATEHOUSE_DATA_DIR (default .gatehouse), absolute: where development keeps its database. Unused with a MongoDB URI. */
+  readonly data_dir: string;
+  /** GATEHOUSE_IN_MEMORY=1 (or the server's --in-memory): a throwaway development database instead of data_dir. */
+  readonly in_memory: boolean;
 }
 
+export const DEFAULT_DATA_DIR = '.gatehouse';
+
+type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level' | 'data_dir' | 'in_memory'>;
+
 /** The settings that come only from the environment, never from the file. */
-function environmentSettings(env: NodeJS.ProcessEnv): Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level'> {
+function environmentSettings(env: NodeJS.ProcessEnv, cwd: string): EnvironmentSettings {
   return {
     production: env.NODE_ENV === 'production',
     key_encryption_key: env.GATEHOUSE_KEY_ENCRYPTION_KEY || undefined,
     log_level: env.LOG_LEVEL || 'info',
+    data_dir: path.resolve(cwd, env.GATEHOUSE_DATA_DIR || DEFAULT_DATA_DIR),
+    in_memory: /^(1|true|yes)$/i.test(env.GATEHOUSE_IN_MEMORY ?? ''),
   };
 }
 
@@ -109,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
       `${where(['issuer'])}: issuer: path "${new URL(issuer).pathname}" does not match mount_path ` +
         `"${config.mount_path}" (expected the issuer to end with the mount path, e.g. https://id.example.com${mount})`,
     ]);
-  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env) });
+  return deepFreeze({ ...config, issuer, file, mount_prefix: mount, ...environmentSettings(env, cwd) });
 }
 
 /** Sections that name entries of another: dropping the one on the left must drop those on the right too. */

@@ -23,7 +23,8 @@ export interface RunningProcess {
 export function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): RunningProcess {
   const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
+    // Throwaway storage unless a test says otherwise: a process without MONGODB_URI must not write the repository's .gatehouse/.
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', GATEHOUSE_IN_MEMORY: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -99,6 +99,8 @@ clients:
       const { stdout } = server.output();
       expect(stdout).toContain(`http://localhost:${port}`);
       expect(stdout).toMatch(/"storage":"(wire-server|mongodb-memory-server)"/);
+      // Throwaway storage (GATEHOUSE_IN_MEMORY, as run-process sets) is said once, as a warning.
+      expect(stdout.split('\n').filter((line) => /lost on exit/.test(line))).toEqual([expect.stringMatching(/^\{"level":40,/)]);
       const discovery = (await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json()) as { issuer: string };
       expect(discovery.issuer).toBe(`http://localhost:${port}`);
     } finally {
