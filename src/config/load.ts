@@ -23,6 +23,8 @@ export interface LoadedConfig extends GatehouseConfig {
   readonly key_encryption_key: string | undefined;
   /** LOG_LEVEL (pino's levels), default info. */
   readonly log_level: string;
+  /** LOG_FORMAT: json or pretty; unset, development on a terminal is pretty and everything else JSON. Production is JSON. */
+  readonly log_format: 'json' | 'pretty' | undefined;
   /** GATEHOUSE_DATA_DIR (default .gatehouse), absolute: where development keeps its database. Unused with a MongoDB URI. */
   readonly data_dir: string;
   /** GATEHOUSE_IN_MEMORY=1 (or the server's --in-memory): a throwaway development database instead of data_dir. */
@@ -31,7 +33,7 @@ export interface LoadedConfig extends GatehouseConfig {
 
 export const DEFAULT_DATA_DIR = '.gatehouse';
 
-type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level' | 'data_dir' | 'in_memory'>;
+type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level' | 'log_format' | 'data_dir' | 'in_memory'>;
 
 /** The settings that come only from the environment, never from the file. */
 function environmentSettings(env: NodeJS.ProcessEnv, cwd: string): EnvironmentSettings {
@@ -39,9 +41,16 @@ function environmentSettings(env: NodeJS.ProcessEnv, cwd: string): EnvironmentSe
     production: env.NODE_ENV === 'production',
     key_encryption_key: env.GATEHOUSE_KEY_ENCRYPTION_KEY || undefined,
     log_level: env.LOG_LEVEL || 'info',
+    log_format: logFormat(env.LOG_FORMAT),
     data_dir: path.resolve(cwd, env.GATEHOUSE_DATA_DIR || DEFAULT_DATA_DIR),
     in_memory: /^(1|true|yes)$/i.test(env.GATEHOUSE_IN_MEMORY ?? ''),
   };
+}
+
+function logFormat(value: string | undefined): LoadedConfig['log_format'] {
+  if (!value) return undefined;
+  if (value === 'json' || value === 'pretty') return value;
+  throw new ConfigError([`env LOG_FORMAT: invalid value ${JSON.stringify(value)} (expected json or pretty)`]);
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
