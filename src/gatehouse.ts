@@ -162,6 +162,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     render,
     cookieKeys,
     pages,
+    demo: Boolean(demo),
     metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined,
   });
   const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {

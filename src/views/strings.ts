@@ -27,6 +27,16 @@ export const strings = {
     doneTitle: 'Signed out',
     done: 'You have signed out.',
   },
+  home: {
+    title: 'OpenID Connect provider',
+    production: 'This service signs you in to other applications. Start from the application you want to use.',
+    development: 'A Gatehouse development server. Users, clients and keys are kept in the development database.',
+    demo: 'Try the demo: sign in as "demo" with password "demo"',
+    discovery: 'Discovery document',
+    jwks: 'Public signing keys (JWKS)',
+    readme: 'README: configuration, users, operation',
+    addUser: 'Add a user from the project folder:',
+  },
   error: {
     title: 'Something went wrong',
     intro: 'The request could not be completed.',
