@@ -1,5 +1,6 @@
 // Decides once, at start, which MongoDB server the driver talks to: MONGODB_URI, embedded mongod, or the wire server.
 // mongodb-memory-server and @gatehouse/mongo-wire are development dependencies, imported only when there is no URI.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GatehouseError } from '../errors/gatehouse-error.js';
 import { DevDependencyMissing, importDevDependency } from './dev-dependencies.js';
@@ -41,6 +42,11 @@ export interface SelectOptions {
   notice?: (line: string) => void;
 }
 
+const MONGOD_FOLDER = 'mongod';
+const WIRE_FOLDER = 'wire';
+
+const IN_USE_ADVICE = 'stop it, or set GATEHOUSE_DATA_DIR to another folder, or GATEHOUSE_IN_MEMORY=1 for a throwaway database';
+
 const NO_EMBEDDED_DATABASE =
   'so there is no embedded database for development: set MONGODB_URI (or mongodb.uri in the config file) to a MongoDB server';
 
@@ -51,24 +57,51 @@ export async function selectStorageServer({ uri, production, dataDir, notice = (
       'NODE_ENV=production requires a MongoDB server: set MONGODB_URI (e.g. MONGODB_URI=mongodb://db.internal:27017/?replicaSet=rs0) ' +
         'or mongodb.uri in the config file',
     );
-  return (await embeddedMongod(dataDir, notice)) ?? (await wireServer(dataDir));
+  // A data folder keeps the server that first wrote it: switching would hide its data (and skips probing for mongod).
+  const kept = dataDir && keptBy(dataDir);
+  if (kept === 'wire-server') return wireServer(dataDir);
+  return (await embeddedMongod(dataDir, notice, kept === 'mongodb-memory-server')) ?? (await wireServer(dataDir));
 }
 
-async function embeddedMongod(dataDir: string | undefined, notice: (line: string) => void): Promise<StorageServer | undefined> {
-  const dbPath = dataDir && path.join(dataDir, 'mongod');
+function keptBy(dataDir: string): StorageKind | undefined {
+  const mongodFiles = existsSync(path.join(dataDir, MONGOD_FOLDER)) ? readdirSync(path.join(dataDir, MONGOD_FOLDER)) : [];
+  if (mongodFiles.length > 0) return 'mongodb-memory-server';
+  if (existsSync(path.join(dataDir, WIRE_FOLDER, 'data.bson'))) return 'wire-server';
+  return undefined;
+}
+
+async function embeddedMongod(
+  dataDir: string | undefined,
+  notice: (line: string) => void,
+  required: boolean,
+): Promise<StorageServer | undefined> {
+  const dbPath = dataDir && path.join(dataDir, MONGOD_FOLDER);
+  let available = false;
   try {
-    if (!(await haveMongodBinary(notice, NO_EMBEDDED_DATABASE))) return undefined;
+    available = await haveMongodBinary(notice, NO_EMBEDDED_DATABASE);
   } catch (error) {
     if (error instanceof DevDependencyMissing) throw error;
-    return undefined;
   }
+  if (!available && required)
+    throw new StorageSelectionError(
+      `the development data in ${dbPath} needs a mongod binary, and none is available: set MONGOMS_SYSTEM_BINARY to a mongod, ` +
+        `or move ${dbPath} away to start over with the wire server`,
+    );
+  if (!available) return undefined;
   let mongod: EmbeddedMongod;
   try {
     mongod = await startEmbeddedMongod(dbPath);
   } catch (error) {
-    // A throwaway database may come from the wire server instead; kept data may not, or it would silently vanish.
-    if (!dbPath) return undefined;
-    throw new StorageSelectionError(`the embedded mongod could not start on ${dbPath}: ${(error as Error).message}`);
+    const reason = (error as Error).message.split('\n')[0];
+    // Kept data may not be swapped for an empty wire server, or it would silently vanish; a new folder may.
+    if (dbPath && required) {
+      if (/DBPathInUse/.test((error as Error).message))
+        throw new DataFolderInUse(`the development database in ${dataDir} is in use by another mongod (${reason}): ${IN_USE_ADVICE}`);
+      throw new StorageSelectionError(`the embedded mongod could not start on ${dbPath}: ${reason}`);
+    }
+    if (dbPath) rmSync(dbPath, { recursive: true, force: true });
+    notice(`the embedded mongod could not start (${reason}): using the in-process wire server`);
+    return undefined;
   }
   return {
     kind: 'mongodb-memory-server',
@@ -87,12 +120,11 @@ async function wireServer(dataDir: string | undefined): Promise<StorageServer> {
     () => import('@gatehouse/mongo-wire'),
     NO_EMBEDDED_DATABASE,
   );
-  const folder = dataDir && path.join(dataDir, 'wire');
+  const folder = dataDir && path.join(dataDir, WIRE_FOLDER);
   const server = await WireServer.start({ dataDir: folder }).catch((error: Error) => {
     if (!(error instanceof DataDirLockedError)) throw error;
     throw new DataFolderInUse(
-      `the development database in ${dataDir} is in use by process ${error.pid} (another Gatehouse server or CLI command): ` +
-        'stop it, or set GATEHOUSE_DATA_DIR to another folder, or GATEHOUSE_IN_MEMORY=1 for a throwaway database',
+      `the development database in ${dataDir} is in use by process ${error.pid} (another Gatehouse server or CLI command): ${IN_USE_ADVICE}`,
     );
   });
   return {
