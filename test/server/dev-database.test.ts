@@ -6,6 +6,9 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { CLIENTS_YAML, SECRETS, authorizationRequest, discover, exchange, newBrowser, signIn } from '../helpers/oidc-flow.js';
 import { freePort, writeConfigFile } from '../helpers/harness.js';
 import { runProcess, startProcess, type RunningProcess } from '../helpers/run-process.js';
+import { WireServer } from '@gatehouse/mongo-wire';
+import { MongoClient } from 'mongodb';
+import { recordDevDatabase } from '../../src/storage/dev-database.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-data-'));
 const running: RunningProcess[] = [];
@@ -75,6 +78,44 @@ describe('development database in the data folder', () => {
       await stop(restarted);
     }
   }, 60_000);
+
+  it('a CLI command meeting a server that is starting waits for its record, then uses its database', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'gatehouse-starting-'));
+    // What a starting server holds: the locked folder, its record not written yet.
+    const held = await WireServer.start({ dataDir: path.join(folder, 'wire') });
+    try {
+      const env = { GATEHOUSE_CONFIG: writeConfigFile('port: 3000\n'), GATEHOUSE_DATA_DIR: folder, GATEHOUSE_IN_MEMORY: '' };
+      const command = startProcess('dist/cli/index.js', ['user', 'add', 'carol'], env, 'carols-password\n');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const forget = recordDevDatabase(folder, held.uri());
+      const result = await command.exited;
+      forget();
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      const client = await MongoClient.connect(held.uri());
+      expect(await client.db('gatehouse').collection('accounts').countDocuments({ username: 'carol' })).toBe(1);
+      await client.close();
+    } finally {
+      await held.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a CLI command gives up on a folder held without a record after a few seconds, naming the holder', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'gatehouse-held-'));
+    const held = await WireServer.start({ dataDir: path.join(folder, 'wire') });
+    try {
+      const env = { GATEHOUSE_CONFIG: writeConfigFile('port: 3000\n'), GATEHOUSE_DATA_DIR: folder, GATEHOUSE_IN_MEMORY: '' };
+      const result = await runProcess('dist/cli/index.js', ['user', 'list'], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `gatehouse: the development database in ${folder} is in use by process ${process.pid} (another Gatehouse server or CLI command): ` +
+          'stop it, or set GATEHOUSE_DATA_DIR to another folder, or GATEHOUSE_IN_MEMORY=1 for a throwaway database\n',
+      );
+    } finally {
+      await held.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 
   it('the CLI refuses production without MONGODB_URI in one line, never opening the data folder', async () => {
     const config = writeConfigFile('port: 3000\n');
