@@ -74,8 +74,9 @@ export async function startGatehouse({ config, logger }: StartOptions): Promise<
 }
 
 async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storage> {
-  // Development keeps its data in the data folder unless told to throw it away; production has a URI or refuses.
-  const dataDir = config.in_memory ? undefined : config.data_dir;
+  // Development keeps its data in the data folder unless told to throw it away; production has a URI or refuses,
+  // and never looks at the folder.
+  const dataDir = config.production || config.in_memory ? undefined : config.data_dir;
   const server = await selectStorageServer({
     uri: config.mongodb.uri,
     production: config.production,
