@@ -139,10 +139,11 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     { logger, metrics, audit, clientAuthThrottle },
   );
 
+  const authenticator = new PasswordAuthenticator(accounts, passwordParams);
   const interactions = createInteractionRouter({
     live: live.provider,
     accounts,
-    authenticator: new PasswordAuthenticator(accounts, passwordParams),
+    authenticator,
     render,
     csrfSecret: cookieKeys[0]!,
     catalog: scopeCatalog(config, policy),
@@ -170,6 +171,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     live.stop();
     throw error;
   });
+  authenticator.warmUp();
   return {
     url: `http://localhost:${listeners.port}`,
     port: listeners.port,
