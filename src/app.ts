@@ -1,4 +1,4 @@
-// The Koa host: request ids, security headers, error page, health, pages, the mounted oidc-provider, 404.
+// The Koa host: request ids, security headers, error page, health, home page and assets, pages, the mounted oidc-provider, 404.
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Router from '@koa/router';
@@ -8,6 +8,7 @@ import type { Logger } from './observability/logger.js';
 import type { Render } from './views/render.js';
 import { addHealthRoutes } from './http/health.js';
 import { addAssetRoutes } from './http/assets.js';
+import { addHomeRoutes } from './http/home.js';
 import { requestContext } from './http/request-context.js';
 import { errorPage, notFound } from './http/error-page.js';
 import { hostCheck } from './http/host-check.js';
@@ -30,9 +31,11 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Routers for pages served beside the provider (interactions, the development demo). */
   pages: Router[];
+  /** Whether the development demo is among them: the home page links it. */
+  demo: boolean;
 }
 
-export function createApp({ config, provider, db, logger, render, cookieKeys, pages, metrics }: AppDeps): Koa {
+export function createApp({ config, provider, db, logger, render, cookieKeys, pages, demo, metrics }: AppDeps): Koa {
   const app = new Koa();
   app.keys = cookieKeys;
   // Koa takes the client IP as the Nth X-Forwarded-For entry from the right: the one our own proxies appended.
@@ -57,6 +60,7 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   addHealthRoutes(router, db, logger);
   if (metrics) addMetricsRoute(router, metrics, config.metrics.bearer_token);
   addAssetRoutes(router, config);
+  addHomeRoutes(router, { config, demo, render });
   app.use(router.routes());
   for (const page of pages) app.use(page.routes()).use(page.allowedMethods());
   app.use(mount(config.mount_path, provider.middleware));

@@ -6,6 +6,7 @@ import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './observability/logger.js';
 import { selectStorageServer, type StorageServer } from './storage/storage-server.js';
 import { connectDatabase } from './storage/connect.js';
+import { recordDevDatabase } from './storage/dev-database.js';
 import { createModelIndexes } from './storage/model-collections.js';
 import { createPendingLogoutIndexes } from './storage/pending-logouts.js';
 import { ensureSigningKeys, keyringFingerprint, loadCookieKeys, loadSigningJwks, sealPlaintextKeys } from './keys/signing-keys.js';
@@ -78,12 +79,24 @@ export async function startGatehouse({ config, logger }: StartOptions): Promise<
 }
 
 async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storage> {
-  const server = await selectStorageServer({ uri: config.mongodb.uri, production: config.production });
+  // Development keeps its data in the data folder unless told to throw it away; production has a URI or refuses,
+  // and never looks at the folder.
+  const dataDir = config.production || config.in_memory ? undefined : config.data_dir;
+  const server = await selectStorageServer({
+    uri: config.mongodb.uri,
+    production: config.production,
+    dataDir,
+    notice: (line) => logger.info(line),
+  });
   try {
     const { client, db } = await connectDatabase(server.uri, config.mongodb.database);
-    logger.info({ storage: server.kind }, `storage: ${server.description}`);
-    if (server.kind === 'wire-server') logger.warn('data is in memory and lost on exit; set MONGODB_URI to keep it');
+    // One line, a warning when the data will not outlive the process.
+    if (server.persistent) logger.info({ storage: server.kind }, `storage: ${server.description}`);
+    else logger.warn({ storage: server.kind }, `storage: ${server.description}`);
+    // The CLI finds this server's database through the record instead of opening the folder the server holds.
+    const forget = dataDir && server.kind !== 'mongodb' ? recordDevDatabase(dataDir, server.uri) : undefined;
     const close = async () => {
+      forget?.();
       await client.close();
       await server.stop();
     };
@@ -118,6 +131,8 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     subject: config.client_auth_throttling.per_client,
     source: config.client_auth_throttling.per_ip,
   });
+  const loginThrottle = new LoginThrottle(client, config.mongodb.database, config.login_throttling);
+  await Promise.all([clientAuthThrottle.createIndexes(), loginThrottle.createIndexes()]);
   const logoutDeliveries = deliveryReport(logger, metrics);
   const live = await startLiveProvider(
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
@@ -128,15 +143,16 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     report: logoutDeliveries,
   });
 
+  const authenticator = new PasswordAuthenticator(accounts, passwordParams);
   const interactions = createInteractionRouter({
     live: live.provider,
     accounts,
-    authenticator: new PasswordAuthenticator(accounts, passwordParams),
+    authenticator,
     render,
     csrfSecret: cookieKeys[0]!,
     catalog: scopeCatalog(config, policy),
     directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
-    throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
+    throttle: loginThrottle,
     audit,
     metrics,
     prefix: config.mount_prefix,
@@ -152,6 +168,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     render,
     cookieKeys,
     pages,
+    demo: Boolean(demo),
     metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined,
   });
   const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {
@@ -159,6 +176,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     pendingLogouts.stop();
     throw error;
   });
+  authenticator.warmUp();
   return {
     url: `http://localhost:${listeners.port}`,
     port: listeners.port,

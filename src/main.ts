@@ -1,12 +1,17 @@
 // Composition root of the server process: config → Gatehouse → signals, with exit codes admins can script on.
 import { loadConfig } from './config/load.js';
 import { GatehouseError } from './errors/gatehouse-error.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, logFormat } from './observability/logger.js';
+import { prettyDestination } from './observability/pretty-logs.js';
 import { startGatehouse } from './gatehouse.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger({ level: config.log_level });
+  // `--in-memory` is GATEHOUSE_IN_MEMORY=1 for one run: a throwaway development database.
+  const inMemory = process.argv.slice(2).includes('--in-memory');
+  const config = loadConfig(inMemory ? { ...process.env, GATEHOUSE_IN_MEMORY: '1' } : process.env);
+  const terminal = Boolean(process.stdout.isTTY);
+  const pretty = logFormat(config, terminal) === 'pretty';
+  const logger = createLogger({ level: config.log_level, destination: pretty ? prettyDestination(process.stdout, terminal) : undefined });
   const gatehouse = await startGatehouse({ config, logger });
   logger.info(
     { issuer: config.issuer, port: gatehouse.port },

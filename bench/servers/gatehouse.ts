@@ -1,4 +1,4 @@
-// Server under test: Gatehouse as it ships (its defaults, access log on, storage chosen as `npm start` would).
+// Server under test: Gatehouse as it ships (its defaults, access log on, storage chosen as `npm start --in-memory` would).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,8 @@ await serveUnderBench(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
   const file = path.join(dir, 'gatehouse.yaml');
   writeFileSync(file, gatehouseYaml(port, benchDatabase('gatehouse')));
-  const env = { ...process.env, GATEHOUSE_CONFIG: file, BENCH_CLIENT_SECRET: CLIENT_SECRET };
+  // Throwaway storage like the other targets (and nothing written to the project's .gatehouse/); MONGODB_URI still wins.
+  const env = { ...process.env, GATEHOUSE_CONFIG: file, BENCH_CLIENT_SECRET: CLIENT_SECRET, GATEHOUSE_IN_MEMORY: '1' };
   const config = loadConfig(env);
   const gatehouse = await startGatehouse({ config, logger: createLogger({ level: config.log_level }) });
   const accounts = new AccountStore(gatehouse.db);

@@ -27,16 +27,27 @@ export interface LoadedConfig extends GatehouseConfig {
   readonly log_level: string;
   /** What branding, i18n and views_dir name, read and checked: locale bundles, logo, stylesheet, views folder. */
   readonly pages: PageFiles;
+  /** LOG_FORMAT: json or pretty; unset, development on a terminal is pretty and everything else JSON. Production is JSON. */
+  readonly log_format: 'json' | 'pretty' | undefined;
+  /** GATEHOUSE_DATA_DIR (default .gatehouse), absolute: where development keeps its database. Unused with a MongoDB URI. */
+  readonly data_dir: string;
+  /** GATEHOUSE_IN_MEMORY=1 (or the server's --in-memory): a throwaway development database instead of data_dir. */
+  readonly in_memory: boolean;
 }
 
-type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level'>;
+export const DEFAULT_DATA_DIR = '.gatehouse';
+
+type EnvironmentSettings = Pick<LoadedConfig, 'production' | 'key_encryption_key' | 'log_level' | 'log_format' | 'data_dir' | 'in_memory'>;
 
 /** The settings that come only from the environment, never from the file. */
-function environmentSettings(env: NodeJS.ProcessEnv, problems: string[]): EnvironmentSettings {
+function environmentSettings(env: NodeJS.ProcessEnv, cwd: string, problems: string[]): EnvironmentSettings {
   return {
     production: env.NODE_ENV === 'production',
     key_encryption_key: secretFromEnv(env, 'GATEHOUSE_KEY_ENCRYPTION_KEY', problems),
     log_level: env.LOG_LEVEL || 'info',
+    log_format: logFormat(env.LOG_FORMAT),
+    data_dir: path.resolve(cwd, env.GATEHOUSE_DATA_DIR || DEFAULT_DATA_DIR),
+    in_memory: /^(1|true|yes)$/i.test(env.GATEHOUSE_IN_MEMORY ?? ''),
   };
 }
 
@@ -45,6 +56,12 @@ function secretFromEnv(env: NodeJS.ProcessEnv, name: string, problems: string[])
   const found = envValue(env, name);
   if (found.problem !== undefined) problems.push(`env ${found.problem}`);
   return found.value;
+}
+
+function logFormat(value: string | undefined): LoadedConfig['log_format'] {
+  if (!value) return undefined;
+  if (value === 'json' || value === 'pretty') return value;
+  throw new ConfigError([`env LOG_FORMAT: invalid value ${JSON.stringify(value)} (expected json or pretty)`]);
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
@@ -106,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { cwd = process
   const dropped = new Set(resolved.unset.filter(unused).flatMap((ref) => withDependents(String(ref.path[0]))));
 
   const input = applyEnvOverrides(withoutKeys(resolved.value as Record<string, unknown>, dropped), env, problems);
-  const settings = environmentSettings(env, problems);
+  const settings = environmentSettings(env, cwd, problems);
   const result = configSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     // A field whose ${VAR} is unset already has its problem; the empty stand-in would only add noise.

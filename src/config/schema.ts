@@ -196,7 +196,9 @@ export const configSchema = z
           .string()
           .regex(/^mongodb(\+srv)?:\/\//, 'invalid MongoDB URI (expected mongodb://… or mongodb+srv://…)')
           .optional()
-          .describe('MongoDB connection string. Env MONGODB_URI overrides. Unset in development: an embedded server is used.'),
+          .describe(
+            'MongoDB connection string. Env MONGODB_URI overrides. Unset in development: a database kept in .gatehouse/ (see README).',
+          ),
         database: z
           .string()
           .regex(/^[A-Za-z0-9_-]+$/)
@@ -511,6 +513,13 @@ export const configSchema = z
       })
       .prefault({})
       .describe("The pages' languages: chosen by ui_locales, then Accept-Language, then default_locale."),
+    home_url: z
+      .url({ protocol: /^https$/, error: 'invalid URL (expected an https:// URL such as https://www.example.com/)' })
+      .optional()
+      .describe(
+        "Production only: where / redirects (e.g. your product's home page). Unset, / shows a minimal page; " +
+          'in development / always shows links to the demo, discovery and the README.',
+      ),
     demo: z
       .boolean()
       .default(true)

@@ -1,4 +1,4 @@
-// Serves the pages' stylesheet (with the brand's primary colour) and the brand's logo and extra stylesheet, read once at start.
+// Serves the pages' stylesheet (with the brand's colour), icons, and the brand's logo and stylesheet, read once at start.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
@@ -12,13 +12,18 @@ export function addAssetRoutes(router: Router, config: AssetConfig): void {
   const base = readFileSync(path.join(VIEWS_DIR, 'assets', 'gatehouse.css'), 'utf8');
   // The colour is a validated hex value, so it cannot break out of the rule.
   const css = `${base}:root { --accent: ${config.branding.primary_color}; }\n`;
-  const serve = (name: string, type: string, body: Buffer | string) =>
-    router.get(`${config.mount_prefix}/assets/${name}`, (ctx) => {
+  const serve = (name: string, type: string, body: Buffer | string, at = `${config.mount_prefix}/assets/${name}`) =>
+    router.get(at, (ctx) => {
       ctx.type = type;
       ctx.set('Cache-Control', 'public, max-age=3600');
       ctx.body = body;
     });
   serve('gatehouse.css', 'text/css', css);
+  serve('favicon.svg', 'image/svg+xml', readFileSync(path.join(VIEWS_DIR, 'assets', 'favicon.svg')));
+  const icon = readFileSync(path.join(VIEWS_DIR, 'assets', 'favicon.ico'));
+  serve('favicon.ico', 'image/x-icon', icon);
+  // Browsers fetch /favicon.ico by themselves for pages without a <link rel="icon"> (JSON endpoints, the demo's redirects).
+  serve('favicon.ico', 'image/x-icon', icon, '/favicon.ico');
   const { logo, stylesheet } = config.pages;
   if (logo && 'file' in logo) serve(brandLogoAsset(logo.file), logo.contentType, readFileSync(logo.file));
   if (stylesheet) serve(BRAND_STYLESHEET_ASSET, 'text/css', readFileSync(stylesheet));

@@ -5,11 +5,14 @@ import type { Logger } from '../observability/logger.js';
 import { pingDatabase } from '../storage/connect.js';
 
 export function addHealthRoutes(router: Router, db: Db, logger: Logger): void {
+  // Probes arrive every few seconds: their access-log lines are debug, or they would bury everything else.
   router.get('/healthz', (ctx) => {
+    ctx.state.logLevel = 'debug';
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
+    ctx.state.logLevel = 'debug';
     ctx.set('Cache-Control', 'no-store');
     const ping = await pingDatabase(db);
     if (ping.ok) {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { LoadedConfig } from '../config/load.js';
+import { listenFailure } from '../errors/listen-error.js';
 
 /** In-flight requests get this long to finish before their connections are cut: with the accept phase, exit stays under 10 s. */
 const DRAIN_MS = 6500;
@@ -43,7 +44,9 @@ export async function listen(handler: RequestListener, config: Pick<LoadedConfig
   const server = createServer({ maxHeaderSize: limits.max_header_bytes, requestTimeout: limits.request_timeout * 1000 }, handler);
   server.headersTimeout = Math.min(limits.request_timeout * 1000, 60_000);
   server.listen(config.port, config.host);
-  await once(server, 'listening');
+  await once(server, 'listening').catch((error: unknown) => {
+    throw listenFailure(error, config.port, 'PORT or port in config');
+  });
   return { server, port: (server.address() as AddressInfo).port, close: () => closeGracefully(server) };
 }
 

@@ -16,8 +16,10 @@ export function requestContext(logger: Logger, trustProxy: boolean): Middleware 
     try {
       await next();
     } finally {
-      // The path only: query strings can carry codes and hints that do not belong in logs.
-      logger.info(
+      // The path only: query strings can carry codes and hints that do not belong in logs. Routes polled by machines
+      // (health probes) lower their line to debug through ctx.state.logLevel.
+      const level: 'info' | 'debug' = ctx.state.logLevel ?? 'info';
+      logger[level](
         {
           requestId,
           method: ctx.method,

@@ -1,4 +1,4 @@
-// Structured JSON logging (pino); secrets are redacted by path as a second line of defence.
+// Structured logging (pino: JSON, or readable lines in development); secrets are redacted by path as a second line of defence.
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -13,7 +13,16 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+/** JSON in production and wherever a machine reads the logs; readable lines in development on a terminal. */
+export function logFormat(
+  config: { production: boolean; log_format: 'json' | 'pretty' | undefined },
+  terminal: boolean,
+): 'json' | 'pretty' {
+  if (config.production) return 'json';
+  return config.log_format ?? (terminal ? 'pretty' : 'json');
+}
+
+export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream | pino.DestinationStream } = {}): Logger {
   return pino(
     { level: options.level ?? 'info', base: { service: 'gatehouse' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     options.destination as pino.DestinationStream | undefined,

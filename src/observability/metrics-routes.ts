@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Metrics } from './metrics.js';
+import { listenFailure } from '../errors/listen-error.js';
 
 function authorized(header: string | undefined, token: string | undefined): boolean {
   if (!token) return true;
@@ -33,9 +34,10 @@ export async function startMetricsServer(metrics: Metrics, port: number, host: s
     res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error) => reject(listenFailure(error, port, 'metrics.port in config'));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

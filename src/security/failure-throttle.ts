@@ -34,7 +34,13 @@ export class Counter {
       keyPrefix: prefix,
       points: rule.attempts,
       duration: rule.window,
+      // Its own background index creation would print a stack when start-up fails and closes the client meanwhile.
+      disableIndexesCreation: true,
     });
+  }
+
+  createIndexes(): Promise<void> {
+    return this.limiter.createIndexes();
   }
 
   /** Counts an attempt before it is checked, so parallel guesses cannot slip past; returns seconds to wait, 0 if allowed. */
@@ -129,6 +135,11 @@ export class FailureThrottle {
   constructor(client: MongoClient, dbName: string, collection: string, rules: { subject: ThrottleRule; source: ThrottleRule }) {
     this.subject = new Counter(client, dbName, collection, 'subject', rules.subject);
     this.source = new Counter(client, dbName, collection, 'ip', rules.source);
+  }
+
+  /** The counters' TTL and unique-key indexes, created at start like every other index; both counters share them. */
+  async createIndexes(): Promise<void> {
+    await this.subject.createIndexes();
   }
 
   /**

@@ -40,6 +40,11 @@ export class LoginThrottle {
     this.known = new Counter(client, dbName, collection, 'known', { attempts: COUNT_ONLY, window: KNOWN_SOURCE_SECONDS, lockout: 1 });
   }
 
+  /** The counters' TTL and unique-key indexes, created at start like every other index; the counters share them. */
+  async createIndexes(): Promise<void> {
+    await this.pair.createIndexes();
+  }
+
   /** Takes an attempt for the pair and the source before the password is checked, so parallel guesses cannot slip past. */
   async begin(username: string, ip: string): Promise<LoginVerdict> {
     const pairKey = `${username}|${ip}`;

@@ -1,4 +1,4 @@
-// A real browser (Chromium from npm via playwright-core) signs in through /demo at phone and desktop widths; axe checks every page.
+// A real browser (Chromium from npm via playwright-core) signs in from / through /demo at phone and desktop widths; axe checks every page.
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser } from 'playwright-core';
@@ -40,7 +40,11 @@ describe.each([
     const page = await context.newPage();
     const shot = (step: string) => (name === 'desktop' ? page.screenshot({ path: path.join(SCREENSHOTS, `${step}.png`) }) : undefined);
 
-    await page.goto(`${gatehouse.url}/demo`);
+    // From the development home page, as a newcomer arrives.
+    await page.goto(`${gatehouse.url}/`);
+    await expectUsable(page, 'home');
+    await page.click('a:has-text("Try the demo")');
+    await page.waitForURL(`${gatehouse.url}/demo`);
     await expectUsable(page, 'demo, signed out');
     await page.click('a:has-text("Sign in with Gatehouse")');
     await page.waitForSelector('#username');

@@ -146,10 +146,16 @@ describe('gatehouse user', () => {
     expect([again.code, again.stderr]).toEqual([1, 'gatehouse: no such user "kim"\n']);
   });
 
-  it('refuses to run without the server database rather than writing to a throwaway one', async () => {
-    const result = await runProcess('dist/cli/index.js', ['user', 'list'], { GATEHOUSE_CONFIG: env.GATEHOUSE_CONFIG });
+  it('refuses a throwaway database (GATEHOUSE_IN_MEMORY) rather than writing to it', async () => {
+    // Without MONGODB_URI the CLI now uses the development data folder (test/server/dev-database.test.ts); in-memory never.
+    const result = await runProcess('dist/cli/index.js', ['user', 'list'], {
+      GATEHOUSE_CONFIG: env.GATEHOUSE_CONFIG,
+      GATEHOUSE_IN_MEMORY: '1',
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no database configured: set MONGODB_URI/);
+    expect(result.stderr).toMatch(
+      /no database configured: GATEHOUSE_IN_MEMORY is set[^\n]*set MONGODB_URI to the database the server uses/,
+    );
   });
 
   it('needs only the settings it uses: an unset client secret stops config check, not user list or user add', async () => {

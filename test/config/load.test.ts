@@ -38,6 +38,23 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.mongodb)).toBe(true);
   });
 
+  it('keeps development data in .gatehouse under the working directory unless GATEHOUSE_DATA_DIR or GATEHOUSE_IN_MEMORY say otherwise', () => {
+    const file = writeConfigFile('port: 4100\n');
+    expect(loadConfig({ GATEHOUSE_CONFIG: file }, { cwd: '/srv/app' })).toMatchObject({
+      data_dir: '/srv/app/.gatehouse',
+      in_memory: false,
+    });
+    expect(loadConfig({ GATEHOUSE_CONFIG: file, GATEHOUSE_DATA_DIR: 'var/db' }, { cwd: '/srv/app' }).data_dir).toBe('/srv/app/var/db');
+    expect(loadConfig({ GATEHOUSE_CONFIG: file, GATEHOUSE_DATA_DIR: '/data/gh' }, { cwd: '/srv/app' }).data_dir).toBe('/data/gh');
+    for (const [value, inMemory] of [
+      ['1', true],
+      ['true', true],
+      ['0', false],
+      ['', false],
+    ] as const)
+      expect(loadConfig({ GATEHOUSE_CONFIG: file, GATEHOUSE_IN_MEMORY: value }).in_memory).toBe(inMemory);
+  });
+
   it('fills client defaults with RFC 7591 names', () => {
     const config = loadConfig({ GATEHOUSE_CONFIG: writeConfigFile(client()) });
     expect(config.clients[0]).toMatchObject({

@@ -78,7 +78,7 @@ export async function addUser(accounts: AccountStore, username: string, password
   return accounts.create(username, await hashPassword(password, TEST_PASSWORD_HASHING), claims);
 }
 
-export async function discover(gatehouse: Gatehouse, clientId: string): Promise<client.Configuration> {
+export async function discover(gatehouse: Pick<Gatehouse, 'url'>, clientId: string): Promise<client.Configuration> {
   const auth =
     clientId === 'spa'
       ? client.None()

@@ -21,7 +21,8 @@ export interface RunningProcess {
 }
 
 export function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): RunningProcess {
-  return startCommand(process.execPath, [path.join(ROOT, script), ...args], { LOG_LEVEL: 'info', ...env }, stdin);
+  // Throwaway storage unless a test says otherwise: a process without MONGODB_URI must not write the repository's .gatehouse/.
+  return startCommand(process.execPath, [path.join(ROOT, script), ...args], { LOG_LEVEL: 'info', GATEHOUSE_IN_MEMORY: '1', ...env }, stdin);
 }
 
 /** Any program (caddy in the deploy test), run from the repository root with PATH and `env` only. */

@@ -74,6 +74,23 @@ clients:
     expect(result.stderr + result.stdout).not.toContain('hunter2');
   });
 
+  it('says in one line that the port is in use and exits 1, with no stack trace before it', async () => {
+    const { createServer } = await import('node:net');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const result = await runProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile('host: 127.0.0.1\n'), PORT: String(port) });
+      expect(result.code).toBe(1);
+      // (Node 20 adds oidc-provider's "unsupported runtime" warning; everything else on stderr is the one line.)
+      const lines = result.stderr.split('\n').filter((line) => line && !line.startsWith('oidc-provider WARNING'));
+      expect(lines).toEqual([`gatehouse: port ${port} is already in use (set PORT or port in config)`]);
+      expect(result.stdout + result.stderr).not.toMatch(/MongoClientClosedError|\n\s+at /);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('starts with embedded storage, prints issuer and storage, serves discovery, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const server = startProcess('dist/main.js', [], { GATEHOUSE_CONFIG: writeConfigFile(`port: ${port}\n`), PORT: String(port) });
@@ -82,6 +99,8 @@ clients:
       const { stdout } = server.output();
       expect(stdout).toContain(`http://localhost:${port}`);
       expect(stdout).toMatch(/"storage":"(wire-server|mongodb-memory-server)"/);
+      // Throwaway storage (GATEHOUSE_IN_MEMORY, as run-process sets) is said once, as a warning.
+      expect(stdout.split('\n').filter((line) => /lost on exit/.test(line))).toEqual([expect.stringMatching(/^\{"level":40,/)]);
       const discovery = (await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json()) as { issuer: string };
       expect(discovery.issuer).toBe(`http://localhost:${port}`);
     } finally {

@@ -23,6 +23,8 @@ export class WireCollection {
   constructor(
     readonly db: string,
     readonly name: string,
+    /** Told after every mutation, so the store's persistence knows when to save. */
+    private readonly changed: () => void = () => {},
   ) {}
 
   get ns(): string {
@@ -83,6 +85,7 @@ export class WireCollection {
     const additions = this.uniqueAdditions(toStore, idKey);
     this.docs.set(idKey, toStore);
     for (const [entries, key] of additions) entries.set(key, idKey);
+    this.changed();
     return toStore._id;
   }
 
@@ -98,6 +101,7 @@ export class WireCollection {
     this.removeEntries(current, idKey);
     this.docs.set(idKey, stored);
     for (const [entries, key] of additions) entries.set(key, idKey);
+    this.changed();
   }
 
   remove(current: Document): boolean {
@@ -105,6 +109,7 @@ export class WireCollection {
     if (this.docs.get(idKey) !== current) return false;
     this.removeEntries(current, idKey);
     this.docs.delete(idKey);
+    this.changed();
     return true;
   }
 
@@ -185,16 +190,25 @@ export class WireCollection {
       for (const doc of this.docs.values()) state.keyer.keys(doc);
     }
     this.indexes.set(spec.name, state);
+    this.changed();
     return true;
   }
 
   dropIndex(name: string): void {
     if (name === ID_INDEX.name) throw new WireError('InvalidOptions', 'cannot drop _id index');
     if (!this.indexes.delete(name)) throw new WireError('IndexNotFound', `index not found with name [${name}]`);
+    this.changed();
   }
 
   dropAllIndexes(): void {
+    if (this.indexes.size === 0) return;
     this.indexes.clear();
+    this.changed();
+  }
+
+  /** Every stored document in natural order, for a snapshot; read-only like matchStored's results. */
+  storedDocuments(): IterableIterator<Document> {
+    return this.docs.values();
   }
 
   /**

@@ -4,6 +4,16 @@ import { WireCollection } from './collection.js';
 
 export class WireStore {
   private readonly databases = new Map<string, Map<string, WireCollection>>();
+  private listener: (() => void) | undefined;
+
+  /** Calls `listener` after every change to the data (documents, indexes, collections): what persistence saves on. */
+  watch(listener: (() => void) | undefined): void {
+    this.listener = listener;
+  }
+
+  private changed(): void {
+    this.listener?.();
+  }
 
   collection(db: string, name: string): WireCollection | undefined {
     return this.databases.get(db)?.get(name);
@@ -19,8 +29,9 @@ export class WireStore {
       collections = new Map();
       this.databases.set(db, collections);
     }
-    const collection = new WireCollection(db, name);
+    const collection = new WireCollection(db, name, () => this.changed());
     collections.set(name, collection);
+    this.changed();
     return { collection, created: true };
   }
 
@@ -35,11 +46,12 @@ export class WireStore {
     if (!collections?.delete(name)) return false;
     // A database exists only while it holds a collection, as in mongod.
     if (collections.size === 0) this.databases.delete(db);
+    this.changed();
     return true;
   }
 
   dropDatabase(db: string): void {
-    this.databases.delete(db);
+    if (this.databases.delete(db)) this.changed();
   }
 
   databaseNames(): string[] {
