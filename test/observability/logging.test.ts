@@ -50,7 +50,7 @@ describe('log format', () => {
       destination: prettyDestination({ write: (text: string) => (out += text) } as never, false),
     });
     logger.info({ storage: 'wire-server' }, 'storage: somewhere');
-    logger.info({ requestId: '0123456789abcdef', method: 'GET', path: '/jwks', status: 200, ms: 2.71828, clientId: 'web' }, 'request');
+    logger.info({ requestId: '0123456789abcdef', method: 'GET', path: '/jwks', status: 200, ms: 2.74, clientId: 'web' }, 'request');
     logger.error({ err: { message: 'boom', stack: 'Error: boom\n    at here' }, password: 'hunter2' }, 'request failed');
     expect(out.split('\n')).toEqual([
       expect.stringMatching(/^\d\d:\d\d:\d\d INFO {2}storage: somewhere storage=wire-server$/),
