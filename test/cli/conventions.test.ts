@@ -51,8 +51,8 @@ describe('gatehouse help', () => {
     await Promise.all([worker(), worker()]);
   }, 120_000);
 
-  it("the README's command list is the one the CLI prints", async () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it("docs/cli.md's command list is the one the CLI prints", async () => {
+    const readme = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
     const listed = /## Command line\n[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1]!;
     const printed = (await cli(['--help'])).stdout.split('commands:\n')[1]!.split('\n\n')[0]!;
     expect(listed.trimEnd()).toBe(printed.replace(/^ {2}/gm, ''));
