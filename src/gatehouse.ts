@@ -19,6 +19,8 @@ import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
 import { createFindAccount } from './accounts/find-account.js';
 import { createInteractionRouter } from './interactions/routes.js';
+import { PendingSecondFactor } from './interactions/pending-second-factor.js';
+import { Factors, relyingParty } from './factors/factors.js';
 import { loadHooks } from './hooks/load-hooks.js';
 import { guardHooks } from './hooks/hook-failure.js';
 import { externalDirectory } from './hooks/directory.js';
@@ -106,6 +108,9 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   await audit.record({ type: 'config.loaded', detail: { file: config.file, clients: config.clients.length, issuer: config.issuer } });
   const accounts = new AccountStore(db);
   await accounts.createIndexes();
+  const factors = await openFactors(db, config, logger);
+  const pendingSecondFactor = new PendingSecondFactor(db);
+  await pendingSecondFactor.createIndexes();
   const passwordParams = scryptParams(config.password_hashing);
   const render = createRenderer({ assetPrefix: `${config.mount_prefix}/assets` });
   const demo = await prepareDemo({ config, db, accounts, passwordParams, render, logger });
@@ -135,6 +140,9 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     catalog: scopeCatalog(config, policy),
     directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
     throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
+    secondFactorThrottle: new LoginThrottle(client, config.mongodb.database, config.login_throttling, 'mfa_throttle'),
+    factors,
+    pending: pendingSecondFactor,
     audit,
     metrics,
     prefix: config.mount_prefix,
@@ -222,6 +230,19 @@ async function protectStoredKeys(db: Db, kek: string | undefined, logger: Logger
   }
   const sealed = await sealPlaintextKeys(db, kek);
   if (sealed.length) logger.warn({ kids: sealed }, `sealed ${sealed.length} signing key(s) an earlier start stored in plaintext`);
+}
+
+/** The factor stores, their indexes, and TOTP secrets an earlier start stored in plaintext sealed once a key-encryption key is set. */
+async function openFactors(db: Db, config: LoadedConfig, logger: Logger): Promise<Factors> {
+  const factors = new Factors(db, {
+    kek: config.key_encryption_key,
+    allowed: config.mfa.factors,
+    rp: relyingParty(config.issuer, config.mfa.name),
+  });
+  await factors.createIndexes();
+  const sealed = await factors.totp.sealPlaintext();
+  if (sealed) logger.warn(`sealed ${sealed} TOTP secret(s) an earlier start stored in plaintext`);
+  return factors;
 }
 
 /** What the consent page shows for each scope: its claims and its description from config. */

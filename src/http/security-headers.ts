@@ -1,7 +1,16 @@
 // Security headers on every response (pages cannot be framed, run no inline script, leak no referrer), and the URL length limit.
 import type { Middleware } from 'koa';
 
-const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+// Scripts only from Gatehouse's own files (the passkey pages), which fetch ceremony options from Gatehouse itself.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
 
 export function securityHeaders(options: { hsts: boolean; maxUrlBytes: number }): Middleware {
   return async (ctx, next) => {

@@ -28,6 +28,9 @@ export const MODELS = [
   'PushedAuthorizationRequest',
 ] as const;
 
+/** Sign-ins whose password was right and whose second factor is still to come (src/interactions/pending-second-factor.ts). */
+export const PENDING_SECOND_FACTOR = 'pending_second_factor';
+
 export interface StoredModel {
   _id: string;
   payload: AdapterPayload;
@@ -113,6 +116,8 @@ export async function revokeByAccountId(db: Db, accountId: string): Promise<numb
         $or: [{ 'payload.session.accountId': id }, { 'payload.result.login.accountId': id }],
       }),
     ),
+    // A password checked before the change must not complete a sign-in with a second factor afterwards.
+    retryOnFailover(() => db.collection(PENDING_SECOND_FACTOR).deleteMany({ accountId: id })),
   ]);
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
 }
