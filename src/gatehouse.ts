@@ -21,6 +21,8 @@ import { createFindAccount } from './accounts/find-account.js';
 import { createInteractionRouter } from './interactions/routes.js';
 import { PendingSecondFactor } from './interactions/pending-second-factor.js';
 import { Factors, relyingParty } from './factors/factors.js';
+import { type AccountPageDeps, createAccountRouter } from './account/routes.js';
+import { AccountSessions } from './account/account-sessions.js';
 import { loadHooks } from './hooks/load-hooks.js';
 import { guardHooks } from './hooks/hook-failure.js';
 import { externalDirectory } from './hooks/directory.js';
@@ -131,15 +133,17 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     report: logoutDeliveries,
   });
 
+  const authenticator = new PasswordAuthenticator(accounts, passwordParams);
+  const loginThrottle = new LoginThrottle(client, config.mongodb.database, config.login_throttling);
   const interactions = createInteractionRouter({
     live: live.provider,
     accounts,
-    authenticator: new PasswordAuthenticator(accounts, passwordParams),
+    authenticator,
     render,
     csrfSecret: cookieKeys[0]!,
     catalog: scopeCatalog(config, policy),
     directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
-    throttle: new LoginThrottle(client, config.mongodb.database, config.login_throttling),
+    throttle: loginThrottle,
     secondFactorThrottle: new LoginThrottle(client, config.mongodb.database, config.login_throttling, 'mfa_throttle'),
     factors,
     pending: pendingSecondFactor,
@@ -149,7 +153,20 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     formLimit: config.limits.max_form_bytes,
   });
   const separateMetrics = config.metrics.enabled && config.metrics.port !== undefined;
-  const pages = demo ? [interactions, demo] : [interactions];
+  const accountPage = config.account.enabled
+    ? await accountRouter(db, config, {
+        live: live.provider,
+        accounts,
+        authenticator,
+        passwordParams,
+        factors,
+        throttle: loginThrottle,
+        audit,
+        render,
+        cookieKeys,
+      })
+    : undefined;
+  const pages = [interactions, ...(accountPage ? [accountPage] : []), ...(demo ? [demo] : [])];
   const app = createApp({
     config,
     provider: live.provider,
@@ -230,6 +247,29 @@ async function protectStoredKeys(db: Db, kek: string | undefined, logger: Logger
   }
   const sealed = await sealPlaintextKeys(db, kek);
   if (sealed.length) logger.warn({ kids: sealed }, `sealed ${sealed.length} signing key(s) an earlier start stored in plaintext`);
+}
+
+/** /account, with its session store. */
+async function accountRouter(
+  db: Db,
+  config: LoadedConfig,
+  parts: Pick<AccountPageDeps, 'live' | 'accounts' | 'authenticator' | 'passwordParams' | 'factors' | 'throttle' | 'audit' | 'render'> & {
+    cookieKeys: string[];
+  },
+) {
+  const sessions = new AccountSessions(db, config.ttl.session);
+  await sessions.createIndexes();
+  return createAccountRouter({
+    ...parts,
+    db,
+    sessions,
+    passwordPolicy: { minLength: config.password_policy.min_length },
+    csrfSecret: parts.cookieKeys[0]!,
+    issuer: config.issuer,
+    prefix: config.mount_prefix,
+    formLimit: config.limits.max_form_bytes,
+    reauthenticateAfter: config.account.reauthenticate_after,
+  });
 }
 
 /** The factor stores, their indexes, and TOTP secrets an earlier start stored in plaintext sealed once a key-encryption key is set. */
