@@ -25,6 +25,13 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     ctx.body = render('recovery-codes.njk', { codes, continueUrl: kit.base, continueLabel: ta.recovery.back, message });
   }
 
+  /** Recovery codes stand in for a factor: once the last passkey or TOTP is gone they go too, rather than linger unusable. */
+  async function factorRemoved(ctx: Context, signed: Signed, notice: string) {
+    if (!(await factors.summary(signed.account._id)).usable && (await recoveryCodes.remove(signed.account._id)) > 0)
+      await kit.audit(ctx, signed, 'mfa.recovery_codes.removed');
+    await kit.done(ctx, signed, notice);
+  }
+
   /** A first factor comes with recovery codes (when allowed and there are none yet), shown once. */
   async function factorAdded(ctx: Context, signed: Signed, notice: string) {
     if (!factors.allowed.has('recovery_code') || (await recoveryCodes.remaining(signed.account._id)) > 0)
@@ -71,7 +78,7 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     if (!signed) return;
     if (!(await totp.remove(signed.account._id))) return kit.done(ctx, signed, ta.account.notFound);
     await kit.audit(ctx, signed, 'mfa.totp.removed');
-    await kit.done(ctx, signed, ta.account.totpRemoved);
+    await factorRemoved(ctx, signed, ta.account.totpRemoved);
   });
 
   router.post('/recovery-codes', kit.form, async (ctx) => {
@@ -139,6 +146,6 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     if (!signed) return;
     if (!(await passkeys.remove(signed.account._id, field(ctx, 'id')))) return kit.done(ctx, signed, ta.account.notFound);
     await kit.audit(ctx, signed, 'mfa.passkey.removed');
-    await kit.done(ctx, signed, ta.account.passkeyRemoved);
+    await factorRemoved(ctx, signed, ta.account.passkeyRemoved);
   });
 }

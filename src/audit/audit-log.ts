@@ -26,6 +26,7 @@ export type AuditType =
   | 'mfa.passkey.removed'
   | 'mfa.recovery_codes.generated'
   | 'mfa.recovery_code.used'
+  | 'mfa.recovery_codes.removed'
   | 'mfa.reset'
   | 'account.password_changed'
   | 'account.sessions_ended'

@@ -10,13 +10,10 @@ export interface MfaPolicyOptions {
   required: boolean;
 }
 
-/** The acr values a request names: acr_values, and the claims parameter's id_token acr (value or values). */
+/** The acr values a request names (acr_values; the claims parameter is off in Gatehouse, so it names none). */
 function requestedAcr(ctx: KoaContextWithOIDC): string[] {
-  const { oidc } = ctx;
-  const fromParam = typeof oidc.params?.acr_values === 'string' ? oidc.params.acr_values.split(' ').filter(Boolean) : [];
-  const claim = (oidc.claims as { id_token?: { acr?: { value?: unknown; values?: unknown } } } | undefined)?.id_token?.acr;
-  const fromClaims = [claim?.value, ...(Array.isArray(claim?.values) ? claim.values : [])].filter((value) => typeof value === 'string');
-  return [...fromParam, ...(fromClaims as string[])];
+  const values = ctx.oidc.params?.acr_values;
+  return typeof values === 'string' ? values.split(' ').filter(Boolean) : [];
 }
 
 /** Why a session needs a second factor for this request, or undefined when it does not. */
@@ -31,15 +28,8 @@ export function mfaReason(ctx: KoaContextWithOIDC, options: MfaPolicyOptions): s
   return undefined;
 }
 
-/**
- * oidc-provider's base policy with the `mfa` prompt between login and consent. The login prompt's essential-acr checks
- * are dropped: a password could never satisfy them, so they would ask for the password again and again; the mfa prompt
- * treats an essential acr like acr_values instead.
- */
+/** oidc-provider's base policy with the `mfa` prompt between login and consent. */
 export function addMfaPrompt(policy: interactionPolicy.DefaultPolicy, options: MfaPolicyOptions): interactionPolicy.DefaultPolicy {
-  const login = policy.get('login')!;
-  login.checks.remove('essential_acr');
-  login.checks.remove('essential_acrs');
   const reasons = new WeakMap<object, string>();
   const mfa = new Prompt(
     { name: 'mfa', requestable: false },

@@ -124,6 +124,8 @@ describe('the account page', () => {
     const removed = expectPage(await browser.submit(page, '/account/totp/remove'), ACCOUNT);
     expect(removed.html).toContain('Your authenticator app was removed.');
     expect(removed.html).toContain('Not set up.');
+    // Its recovery codes go with the last factor: they would stand in for nothing.
+    expect(removed.html).toContain('No recovery codes.');
   });
 
   it('connected apps: revoking one ends its grant, and its refresh token stops working', async () => {

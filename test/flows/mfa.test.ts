@@ -165,6 +165,23 @@ describe('TOTP', () => {
     expect(await env.storage.db.collection('mfa_recovery_codes').countDocuments({ accountId: account!._id, usedAt: null })).toBe(9);
   });
 
+  it('a max_age that has passed asks for the password and the second factor again; auth_time moves', async () => {
+    const browser = newBrowser();
+    const first = await authorizationRequest(web);
+    const page = expectPage(await password(browser, first.url.href, 'tom', 'tom-password-1'), SECOND_FACTOR);
+    const firstAuth = (
+      await exchange(web, await consentIfAsked(browser, await browser.submit(page, '/mfa/recovery', { code: recoveryCodes[5]! })), first)
+    ).claims()!.auth_time!;
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const request = await authorizationRequest(web, { max_age: '1' });
+    const again = expectPage(await password(browser, request.url.href, 'tom', 'tom-password-1'), SECOND_FACTOR);
+    const claims = (
+      await exchange(web, await consentIfAsked(browser, await browser.submit(again, '/mfa/recovery', { code: recoveryCodes[6]! })), request)
+    ).claims()!;
+    expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect(claims.auth_time).toBeGreaterThan(firstAuth);
+  });
+
   it('wrong codes count towards throttling per account and source: past the limit even the right code gets 429', async () => {
     await addUser(env.accounts, 'tess', 'tess-password-1');
     const account = await env.accounts.findByUsername('tess');
