@@ -20,6 +20,10 @@ import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
 import { createFindAccount } from './accounts/find-account.js';
 import { createInteractionRouter } from './interactions/routes.js';
+import { PendingSecondFactor } from './interactions/pending-second-factor.js';
+import { Factors, relyingParty } from './factors/factors.js';
+import { type AccountPageDeps, createAccountRouter } from './account/routes.js';
+import { AccountSessions } from './account/account-sessions.js';
 import { loadHooks } from './hooks/load-hooks.js';
 import { guardHooks } from './hooks/hook-failure.js';
 import { externalDirectory } from './hooks/directory.js';
@@ -120,6 +124,9 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   await audit.record({ type: 'config.loaded', detail: { file: config.file, clients: config.clients.length, issuer: config.issuer } });
   const accounts = new AccountStore(db);
   await accounts.createIndexes();
+  const factors = await openFactors(db, config, logger);
+  const pendingSecondFactor = new PendingSecondFactor(db);
+  await pendingSecondFactor.createIndexes();
   const passwordParams = scryptParams(config.password_hashing);
   const render = rendererFor(config);
   for (const warning of overrideWarnings(config.pages.views_dir)) logger.warn(warning);
@@ -132,7 +139,8 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     source: config.client_auth_throttling.per_ip,
   });
   const loginThrottle = new LoginThrottle(client, config.mongodb.database, config.login_throttling);
-  await Promise.all([clientAuthThrottle.createIndexes(), loginThrottle.createIndexes()]);
+  const secondFactorThrottle = new LoginThrottle(client, config.mongodb.database, config.login_throttling, 'mfa_throttle');
+  await Promise.all([clientAuthThrottle, loginThrottle, secondFactorThrottle].map((throttle) => throttle.createIndexes()));
   const logoutDeliveries = deliveryReport(logger, metrics);
   const live = await startLiveProvider(
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
@@ -153,13 +161,29 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     catalog: scopeCatalog(config, policy),
     directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
     throttle: loginThrottle,
+    secondFactorThrottle,
+    factors,
+    pending: pendingSecondFactor,
     audit,
     metrics,
     prefix: config.mount_prefix,
     formLimit: config.limits.max_form_bytes,
   });
   const separateMetrics = config.metrics.enabled && config.metrics.port !== undefined;
-  const pages = demo ? [interactions, demo] : [interactions];
+  const accountPage = config.account.enabled
+    ? await accountRouter(db, config, {
+        live: live.provider,
+        accounts,
+        authenticator,
+        passwordParams,
+        factors,
+        throttle: loginThrottle,
+        audit,
+        render,
+        cookieKeys,
+      })
+    : undefined;
+  const pages = [interactions, ...(accountPage ? [accountPage] : []), ...(demo ? [demo] : [])];
   const app = createApp({
     config,
     provider: live.provider,
@@ -242,6 +266,42 @@ async function protectStoredKeys(db: Db, kek: string | undefined, logger: Logger
   }
   const sealed = await sealPlaintextKeys(db, kek);
   if (sealed.length) logger.warn({ kids: sealed }, `sealed ${sealed.length} signing key(s) an earlier start stored in plaintext`);
+}
+
+/** /account, with its session store. */
+async function accountRouter(
+  db: Db,
+  config: LoadedConfig,
+  parts: Pick<AccountPageDeps, 'live' | 'accounts' | 'authenticator' | 'passwordParams' | 'factors' | 'throttle' | 'audit' | 'render'> & {
+    cookieKeys: string[];
+  },
+) {
+  const sessions = new AccountSessions(db, config.ttl.session);
+  await sessions.createIndexes();
+  return createAccountRouter({
+    ...parts,
+    db,
+    sessions,
+    passwordPolicy: { minLength: config.password_policy.min_length },
+    csrfSecret: parts.cookieKeys[0]!,
+    issuer: config.issuer,
+    prefix: config.mount_prefix,
+    formLimit: config.limits.max_form_bytes,
+    reauthenticateAfter: config.account.reauthenticate_after,
+  });
+}
+
+/** The factor stores, their indexes, and TOTP secrets an earlier start stored in plaintext sealed once a key-encryption key is set. */
+async function openFactors(db: Db, config: LoadedConfig, logger: Logger): Promise<Factors> {
+  const factors = new Factors(db, {
+    kek: config.key_encryption_key,
+    allowed: config.mfa.factors,
+    rp: relyingParty(config.issuer, config.mfa.name),
+  });
+  await factors.createIndexes();
+  const sealed = await factors.totp.sealPlaintext();
+  if (sealed) logger.warn(`sealed ${sealed} TOTP secret(s) an earlier start stored in plaintext`);
+  return factors;
 }
 
 /** What the consent page shows for each scope: its claims and its description from config. */

@@ -17,6 +17,19 @@ export type AuditType =
   | 'user.removed'
   | 'client.removed'
   | 'keys.rotated'
+  | 'mfa.failure'
+  | 'mfa.throttled'
+  | 'mfa.totp.enrolled'
+  | 'mfa.totp.removed'
+  | 'mfa.passkey.added'
+  | 'mfa.passkey.renamed'
+  | 'mfa.passkey.removed'
+  | 'mfa.recovery_codes.generated'
+  | 'mfa.recovery_code.used'
+  | 'mfa.recovery_codes.removed'
+  | 'mfa.reset'
+  | 'account.password_changed'
+  | 'account.sessions_ended'
   | 'config.loaded';
 
 export interface AuditEvent {

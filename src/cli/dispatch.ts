@@ -10,9 +10,11 @@ function asksForHelp(args: readonly string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((arg) => HELP_FLAGS.has(arg));
 }
 
-/** The command whose words start argv. */
+/** The command whose words start argv; the longest such name wins (`user mfa reset` over `user mfa`). */
 function findCommand(commands: readonly Command[], argv: readonly string[]): Command | undefined {
-  return commands.find((command) => command.name.split(' ').every((word, index) => argv[index] === word));
+  return commands
+    .filter((command) => command.name.split(' ').every((word, index) => argv[index] === word))
+    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)[0];
 }
 
 function groupOf(commands: readonly Command[], word: string | undefined): Command[] {

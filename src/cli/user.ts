@@ -1,4 +1,4 @@
-// `gatehouse user add|passwd|set|disable|enable|remove|list`: account administration against the server's database.
+// `gatehouse user add|passwd|set|disable|enable|remove|list` (and `user mfa`, in user-mfa.ts): account administration against the server's database.
 import { hashPassword } from '../accounts/password.js';
 import { scryptParams } from '../accounts/authenticator.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
@@ -9,6 +9,7 @@ import { CliError, defineCommand, EXIT_USAGE, UsageError } from './command.js';
 import { type CliContext, withDatabase } from './context.js';
 import { readNewPassword } from './read-password.js';
 import { printable } from './printable.js';
+import { factorsOf, hasMfa, userMfaCommand, userMfaResetCommand } from './user-mfa.js';
 
 const USERNAME = { args: '<username>', positionals: { min: 1, max: 1 } };
 
@@ -136,10 +137,12 @@ export const userRemoveCommand = defineCommand({
 });
 
 /** Disables, revokes, deletes and records; returns the line that reports it. Throws CliError for an unknown user. */
-export async function removeAccount({ db, accounts, audit }: CliContext, username: string): Promise<string> {
+export async function removeAccount(context: CliContext, username: string): Promise<string> {
+  const { db, accounts, audit } = context;
   // Disabled first: a sign-in racing the revocation finds the account closed.
   const account = await accountStep(() => accounts.update(username, { disabled: true }));
   const revoked = await revokeByAccountId(db, account._id);
+  await (await factorsOf(context)).removeAll(account._id);
   await accounts.remove(account._id);
   await audit.record({ type: 'user.removed', user: account.username, detail: { sub: account._id, revoked, via: 'cli' } });
   return `removed "${account.username}" (sub ${account._id}); revoked ${revoked} session(s), grant(s) and token(s)`;
@@ -193,26 +196,38 @@ export const userSetCommand = defineCommand({
 
 export const userListCommand = defineCommand({
   name: 'user list',
-  summary: 'list accounts: username, status, sub, email',
-  description: ['Tab-separated under a header line; --json prints an array of {username, sub, status, email, created} instead.'],
+  summary: 'list accounts: username, status, sub, email, MFA',
+  description: [
+    'Tab-separated under a header line; the mfa column says whether the account has a second factor (TOTP or a passkey). ' +
+      '--json prints an array of {username, sub, status, email, created, mfa} instead.',
+  ],
   options: { json: { type: 'boolean', help: 'print JSON for scripts' } },
   async run({ values }, { env, stdout }) {
-    return withDatabase(env, async ({ accounts }) => {
-      const rows = (await accounts.list()).map((account) => ({
-        username: account.username,
-        sub: account._id,
-        status: account.disabled ? 'disabled' : 'active',
-        email: typeof account.claims.email === 'string' ? account.claims.email : null,
-        created: account.createdAt.toISOString(),
-      }));
-      if (values.json) {
-        stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return withDatabase(
+      env,
+      async (context) => {
+        const factors = await factorsOf(context);
+        const rows = await Promise.all(
+          (await context.accounts.list()).map(async (account) => ({
+            username: account.username,
+            sub: account._id,
+            status: account.disabled ? 'disabled' : 'active',
+            email: typeof account.claims.email === 'string' ? account.claims.email : null,
+            created: account.createdAt.toISOString(),
+            mfa: await hasMfa(factors, account._id),
+          })),
+        );
+        if (values.json) {
+          stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return 0;
+        }
+        stdout.write('username\tstatus\tsub\temail\tmfa\n');
+        for (const row of rows)
+          stdout.write(`${printable(row.username)}\t${row.status}\t${row.sub}\t${printable(row.email ?? '')}\t${row.mfa ? 'yes' : 'no'}\n`);
         return 0;
-      }
-      stdout.write('username\tstatus\tsub\temail\n');
-      for (const row of rows) stdout.write(`${printable(row.username)}\t${row.status}\t${row.sub}\t${printable(row.email ?? '')}\n`);
-      return 0;
-    });
+      },
+      ['mfa'],
+    );
   },
 });
 
@@ -223,5 +238,7 @@ export const userCommands = [
   userDisableCommand,
   userEnableCommand,
   userRemoveCommand,
+  userMfaCommand,
+  userMfaResetCommand,
   userListCommand,
 ];

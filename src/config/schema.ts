@@ -55,6 +55,13 @@ const scopeName = z.string().regex(/^[a-z][a-z0-9_:.-]*$/, 'invalid scope name (
 export const CLAIM_DESTINATIONS = ['id_token', 'userinfo', 'access_token', 'introspection'] as const;
 export type ClaimDestination = (typeof CLAIM_DESTINATIONS)[number];
 
+/** Sign-in factors beyond the password; recovery codes only stand in for another factor. */
+export const MFA_FACTORS = ['passkey', 'totp', 'recovery_code'] as const;
+export type MfaFactor = (typeof MFA_FACTORS)[number];
+
+/** The built-in first-party client of the /account page: a config client may not take its id. */
+export const ACCOUNT_CLIENT_ID = 'gatehouse-account';
+
 export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
@@ -63,6 +70,7 @@ const clientSchema = z
     client_id: z
       .string()
       .regex(/^[A-Za-z0-9._~-]+$/, 'invalid client_id (expected letters, digits and . _ ~ - only)')
+      .refine((id) => id !== ACCOUNT_CLIENT_ID, `"${ACCOUNT_CLIENT_ID}" is the account page's own client (expected another client_id)`)
       .describe('Unique client identifier (RFC 7591 client_id).'),
     client_secret: z
       .string()
@@ -129,6 +137,13 @@ const clientSchema = z
       .default(false)
       .describe('Put "sid" in this client\'s ID tokens and logout tokens, so it can end the one session that ended.'),
     first_party: z.boolean().default(false).describe('A client you operate yourself: the consent page is skipped.'),
+    require_mfa: z
+      .boolean()
+      .default(false)
+      .describe(
+        "This client's users must sign in with a second factor or a passkey: a password-only session is asked for its second " +
+          'factor (step-up), and a user without one is taken through enrolment.',
+      ),
     access_token_ttl: duration.optional().describe('Access token lifetime for this client (overrides resource and global ttl).'),
     id_token_ttl: duration.optional().describe('ID token lifetime for this client (overrides ttl.id_token).'),
     refresh_token_ttl: duration.optional().describe('Absolute refresh token lifetime for this client (overrides ttl.refresh_token).'),
@@ -520,6 +535,42 @@ export const configSchema = z
         "Production only: where / redirects (e.g. your product's home page). Unset, / shows a minimal page; " +
           'in development / always shows links to the demo, discovery and the README.',
       ),
+    mfa: z
+      .strictObject({
+        required: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Every user must sign in with a second factor or a passkey; a user without one is taken through enrolment after the ' +
+              'password. false: only clients with require_mfa, and requests with acr_values asking for it, require one.',
+          ),
+        factors: z
+          .array(z.enum(MFA_FACTORS))
+          .min(1)
+          .default([...MFA_FACTORS])
+          .refine(
+            (factors) => factors.includes('passkey') || factors.includes('totp'),
+            'recovery codes alone are no factor (expected passkey or totp among them)',
+          )
+          .describe('Factors users may enrol and use: passkey (WebAuthn), totp (authenticator app codes), recovery_code.'),
+        name: z
+          .string()
+          .min(1)
+          .max(64)
+          .default('Gatehouse')
+          .describe('The name authenticator apps and passkey managers show beside the account (TOTP issuer, WebAuthn relying party).'),
+      })
+      .prefault({})
+      .describe('Multi-factor sign-in: passkeys, TOTP and recovery codes (see the README, Multi-factor sign-in).'),
+    account: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve /account, where users manage their password, factors, apps and sessions.'),
+        reauthenticate_after: duration
+          .prefault('5m')
+          .describe('A change on /account needs a sign-in this recent; an older one is asked to sign in again first.'),
+      })
+      .prefault({})
+      .describe('The account page for users.'),
     demo: z
       .boolean()
       .default(true)

@@ -1,10 +1,18 @@
-// Serves the pages' stylesheet (with the brand's colour), icons, and the brand's logo and stylesheet, read once at start.
+// Serves the pages' stylesheet (with the brand's colour), icons, passkey scripts, and the brand's logo and stylesheet.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Router from '@koa/router';
 import type { LoadedConfig } from '../config/load.js';
 import { BRAND_STYLESHEET_ASSET, brandLogoAsset } from '../branding/brand.js';
 import { VIEWS_DIR } from '../views/render.js';
+
+/** The UMD bundle @simplewebauthn/browser ships; it defines window.SimpleWebAuthnBrowser for passkeys.js. */
+function webauthnBundle(): Buffer {
+  const entry = createRequire(import.meta.url).resolve('@simplewebauthn/browser');
+  // The package exports only its entry point (script/index.js); the bundle sits beside it under dist/.
+  return readFileSync(path.resolve(path.dirname(entry), '..', 'dist', 'bundle', 'index.umd.min.js'));
+}
 
 type AssetConfig = Pick<LoadedConfig, 'mount_prefix' | 'branding' | 'pages'>;
 
@@ -24,6 +32,8 @@ export function addAssetRoutes(router: Router, config: AssetConfig): void {
   serve('favicon.ico', 'image/x-icon', icon);
   // Browsers fetch /favicon.ico by themselves for pages without a <link rel="icon"> (JSON endpoints, the demo's redirects).
   serve('favicon.ico', 'image/x-icon', icon, '/favicon.ico');
+  serve('passkeys.js', 'text/javascript', readFileSync(path.join(VIEWS_DIR, 'assets', 'passkeys.js')));
+  serve('simplewebauthn-browser.js', 'text/javascript', webauthnBundle());
   const { logo, stylesheet } = config.pages;
   if (logo && 'file' in logo) serve(brandLogoAsset(logo.file), logo.contentType, readFileSync(logo.file));
   if (stylesheet) serve(BRAND_STYLESHEET_ASSET, 'text/css', readFileSync(stylesheet));

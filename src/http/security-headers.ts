@@ -5,6 +5,9 @@ import type { Middleware } from 'koa';
 export function contentSecurityPolicy(imageOrigins: readonly string[] = []): string {
   return [
     "default-src 'none'",
+    // Scripts only from Gatehouse's own files (the passkey pages), which fetch ceremony options from Gatehouse itself.
+    "script-src 'self'",
+    "connect-src 'self'",
     "style-src 'self'",
     ["img-src 'self' data:", ...imageOrigins].join(' '),
     "frame-ancestors 'none'",

@@ -10,7 +10,8 @@ import { buildTtl } from '../tokens/ttl.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { createMongoAdapter } from '../storage/mongo-adapter.js';
 import type { Render } from '../views/render.js';
-import { EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
+import { accountClient, EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
+import { addMfaPrompt, SUPPORTED_ACR_VALUES } from './mfa-policy.js';
 import { existingGrants } from './existing-grant.js';
 import { OFFLINE_ACCESS_ASKED, recordOfflineAccessAsked } from './offline-access.js';
 import { logoutPages, renderError } from './pages.js';
@@ -21,7 +22,7 @@ import { jwtIntrospection } from './jwt-introspection.js';
 import { outgoingFetch } from './logout-fetch.js';
 
 export interface ProviderDeps {
-  config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix' | 'backchannel_logout'>;
+  config: Pick<LoadedConfig, 'issuer' | 'clients' | 'scopes' | 'trust_proxy' | 'mount_prefix' | 'backchannel_logout' | 'mfa' | 'account'>;
   db: Db;
   jwks: { keys: JWK[] };
   cookieKeys: string[];
@@ -49,12 +50,14 @@ export function createProvider({
   const allowedToIntrospect = introspectionAllowed(policy);
   const configuration: Configuration = {
     adapter: createMongoAdapter(db),
-    clients: config.clients.map(toClientMetadata),
+    clients: [...config.clients.map(toClientMetadata), ...(config.account.enabled ? [accountClient(config.issuer)] : [])],
     jwks: jwks as Configuration['jwks'],
     cookies: { keys: cookieKeys },
     findAccount,
-    // A copy per provider: oidc-provider keeps what it is given, and providers are rebuilt when keys rotate.
-    claims: { ...policy.claimsByScope },
+    // A copy per provider: oidc-provider keeps what it is given, and providers are rebuilt when keys rotate. How the user
+    // signed in (acr, amr) and when (auth_time) go with openid: oidc-provider releases them only when a scope lists them.
+    claims: { ...policy.claimsByScope, openid: [...(policy.claimsByScope.openid ?? []), 'acr', 'amr', 'auth_time'] },
+    acrValues: SUPPORTED_ACR_VALUES,
     scopes: ['openid', 'offline_access', ...Object.keys(config.scopes)],
     // Claims reach the ID token when config sends them there, not only when no access token is issued.
     conformIdTokenClaims: false,
@@ -87,7 +90,7 @@ export function createProvider({
     },
     interactions: {
       url: (_ctx, interaction) => `${config.mount_prefix}/interaction/${interaction.uid}`,
-      policy: narrowingPolicy(allowed),
+      policy: addMfaPrompt(narrowingPolicy(allowed), { required: config.mfa.required }),
     },
     renderError: renderError(render),
     fetch: outgoingFetch(config),

@@ -27,12 +27,13 @@ export class LoginThrottle {
   private readonly username: Counter;
   private readonly known: Counter;
 
+  /** `collection` keeps kinds apart: passwords count in login_throttle, second factors in mfa_throttle, with the same rules. */
   constructor(
     client: MongoClient,
     dbName: string,
     private readonly rules: GatehouseConfig['login_throttling'],
+    collection = 'login_throttle',
   ) {
-    const collection = 'login_throttle';
     this.pair = new Counter(client, dbName, collection, 'pair', rules.per_username_and_ip);
     this.source = new Counter(client, dbName, collection, 'ip', rules.per_ip);
     const { window } = rules.per_username;

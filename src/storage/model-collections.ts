@@ -28,6 +28,9 @@ export const MODELS = [
   'PushedAuthorizationRequest',
 ] as const;
 
+/** Sign-ins whose password was right and whose second factor is still to come (src/interactions/pending-second-factor.ts). */
+export const PENDING_SECOND_FACTOR = 'pending_second_factor';
+
 export interface StoredModel {
   _id: string;
   payload: AdapterPayload;
@@ -92,11 +95,14 @@ export async function revokeGrant(db: Db, grantId: string): Promise<void> {
 /**
  * Deletes every session, grant and token of an account, and its sign-ins still in progress, e.g. when an admin
  * disables it or changes its password. Ending those sessions owes their clients a back-channel logout; it is recorded
- * first, for a running server to deliver (the CLI calls this). Returns how many were deleted.
+ * first, for a running server to deliver (the CLI calls this). `keepSessionUid` spares the session the user is changing
+ * their password from (the account page). Returns how many were deleted.
  */
-export async function revokeByAccountId(db: Db, accountId: string): Promise<number> {
+export async function revokeByAccountId(db: Db, accountId: string, { keepSessionUid }: { keepSessionUid?: string } = {}): Promise<number> {
   const id = String(accountId);
-  const sessions = await modelCollection(db, 'Session').find({ 'payload.accountId': id }).toArray();
+  const byAccount = { 'payload.accountId': id };
+  const sessionFilter = keepSessionUid === undefined ? byAccount : { ...byAccount, 'payload.uid': { $ne: String(keepSessionUid) } };
+  const sessions = await modelCollection(db, 'Session').find(sessionFilter).toArray();
   await recordPendingLogouts(
     db,
     accountId,
@@ -104,7 +110,7 @@ export async function revokeByAccountId(db: Db, accountId: string): Promise<numb
   );
   const results = await Promise.all([
     ...MODELS.filter((model) => model !== 'Interaction').map((model) =>
-      retryOnFailover(() => modelCollection(db, model).deleteMany({ 'payload.accountId': id })),
+      retryOnFailover(() => modelCollection(db, model).deleteMany(model === 'Session' ? sessionFilter : byAccount)),
     ),
     // An interaction holds the account in its session or, once the login step passed, in its result: resuming it
     // would sign in again with what was checked before the change.
@@ -113,8 +119,37 @@ export async function revokeByAccountId(db: Db, accountId: string): Promise<numb
         $or: [{ 'payload.session.accountId': id }, { 'payload.result.login.accountId': id }],
       }),
     ),
+    // A password checked before the change must not complete a sign-in with a second factor afterwards.
+    retryOnFailover(() => db.collection(PENDING_SECOND_FACTOR).deleteMany({ accountId: id })),
   ]);
   return results.reduce((sum, result) => sum + result.deletedCount, 0);
+}
+
+/** Ends an account's sessions except one ("sign out everywhere else"), with their back-channel logouts recorded; returns how many. */
+export async function endOtherSessions(db: Db, accountId: string, keepSessionUid: string): Promise<number> {
+  const filter = { 'payload.accountId': String(accountId), 'payload.uid': { $ne: String(keepSessionUid) } };
+  const sessions = await modelCollection(db, 'Session').find(filter).toArray();
+  await recordPendingLogouts(
+    db,
+    accountId,
+    sessions.map(({ payload }) => payload),
+  );
+  return (await retryOnFailover(() => modelCollection(db, 'Session').deleteMany(filter))).deletedCount;
+}
+
+/** An account's live browser sessions (oidc-provider Session payloads), newest sign-in first. */
+export async function sessionsOf(db: Db, accountId: string): Promise<AdapterPayload[]> {
+  const docs = await modelCollection(db, 'Session')
+    .find({ 'payload.accountId': String(accountId), $or: [{ expiresAt: { $gt: new Date() } }, { expiresAt: { $exists: false } }] })
+    .toArray();
+  return docs.map(({ payload }) => payload).sort((a, b) => Number(b.loginTs ?? 0) - Number(a.loginTs ?? 0));
+}
+
+/** An account's unexpired grants (what it allowed which client), for the account page's connected apps. */
+export async function grantsOf(db: Db, accountId: string): Promise<StoredModel[]> {
+  return modelCollection(db, 'Grant')
+    .find({ 'payload.accountId': String(accountId), $or: [{ expiresAt: { $gt: new Date() } }, { expiresAt: { $exists: false } }] })
+    .toArray();
 }
 
 /** Deletes every grant a client holds and the tokens bound to them, e.g. when the client itself is removed. */

@@ -11,11 +11,10 @@ import { AccountStore } from '../../src/accounts/account-store.js';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
 import { addUser, TEST_PASSWORD_HASHING } from '../helpers/oidc-flow.js';
-import { expectUsable, launchChromium } from '../helpers/page-checks.js';
+import { expectUsable, launchChromium, SCREENSHOTS } from '../helpers/page-checks.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
-const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
 /** The client's site: a local server the browser reaches under this name (a host-resolver rule). */
 const SHOP = 'http://shop.example';
 /** Its logo host: logos are https only, so Playwright answers for it (an image is a direct request it can intercept). */

@@ -4,12 +4,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
-import { accessibilityViolations, expectUsable, launchChromium } from '../helpers/page-checks.js';
+import { accessibilityViolations, expectUsable, launchChromium, SCREENSHOTS } from '../helpers/page-checks.js';
 import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
-
-// An ignored folder by default, so `npm test` never changes tracked files; `npm run screenshots` sets docs/.
-const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
 
 let storage: TestStorage;
 let gatehouse: Gatehouse;

@@ -79,7 +79,7 @@ describe('oidc-client-ts in Chromium', () => {
     await page.click('#login');
     await page.getByLabel('Username').fill('spa-user');
     await page.getByLabel('Password').fill('spa-user-password-1');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${origin}/callback.html**`);
     await page.waitForFunction(() => document.body.dataset.result !== undefined);

@@ -97,20 +97,35 @@ describe('gatehouse user', () => {
     }
   });
 
+  // The mfa column is new with multi-factor sign-in (issue 14); its values are tested in user-mfa.test.ts.
   it('list prints a header and every account with its status, or JSON with --json', async () => {
     await cli(['user', 'add', 'ivan'], 'ivan-password-long\n');
     await cli(['user', 'disable', 'ivan']);
     const listed = await cli(['user', 'list']);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(
-      /^username\tstatus\tsub\temail\nGrace\tactive\t[0-9a-f-]{36}\tgrace@example\.com\nivan\tdisabled\t[0-9a-f-]{36}\t\n$/,
+      /^username\tstatus\tsub\temail\tmfa\nGrace\tactive\t[0-9a-f-]{36}\tgrace@example\.com\tno\nivan\tdisabled\t[0-9a-f-]{36}\t\tno\n$/,
     );
     const json = await cli(['user', 'list', '--json']);
     expect(json.code).toBe(0);
     const grace = (await accounts().findOne({ usernameKey: 'grace' }))!;
     expect(JSON.parse(json.stdout)).toEqual([
-      { username: 'Grace', sub: grace._id, status: 'active', email: 'grace@example.com', created: grace.createdAt.toISOString() },
-      { username: 'ivan', sub: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'disabled', email: null, created: expect.any(String) },
+      {
+        username: 'Grace',
+        sub: grace._id,
+        status: 'active',
+        email: 'grace@example.com',
+        created: grace.createdAt.toISOString(),
+        mfa: false,
+      },
+      {
+        username: 'ivan',
+        sub: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        status: 'disabled',
+        email: null,
+        created: expect.any(String),
+        mfa: false,
+      },
     ]);
   });
 
@@ -171,7 +186,7 @@ describe('gatehouse user', () => {
     expect(check.stderr).toMatch(/clients\[0\]\.client_secret: environment variable WEB_APP_CLIENT_SECRET is not set/);
     const listed = await runProcess('dist/cli/index.js', ['user', 'list'], withSecretUnset);
     expect([listed.code, listed.stderr]).toEqual([0, '']);
-    expect(listed.stdout).toMatch(/^username\tstatus\tsub\temail\nGrace\t/);
+    expect(listed.stdout).toMatch(/^username\tstatus\tsub\temail\tmfa\nGrace\t/);
     const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password-long\n');
     expect([added.code, added.stderr]).toEqual([0, '']);
     expect((await accounts().findOne({ usernameKey: 'judy' }))!.passwordHash).toMatch(/^\$scrypt\$N=16384,/);

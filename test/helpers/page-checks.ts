@@ -1,8 +1,13 @@
 // What the browser tests check on every page (nothing overflows, inputs labelled, axe's WCAG A/AA rules), and the browser they launch.
+import path from 'node:path';
 import { expect } from '@jest/globals';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumForTests } from './chromium.js';
+import { ROOT } from './run-process.js';
+
+// An ignored folder by default, so `npm test` never changes tracked files; `npm run screenshots` sets docs/.
+export const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'test-output/screenshots');
 
 /** `extraArgs`, e.g. --host-resolver-rules to give a local test server a client's host name. */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {

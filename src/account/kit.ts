@@ -1,0 +1,143 @@
+// What the account routes share: their dependencies, the signed-in user (tied to a live Gatehouse session), CSRF, freshness.
+import { bodyParser } from '@koa/bodyparser';
+import type { Context } from 'koa';
+import type { Db } from 'mongodb';
+import type { AccountDocument, AccountStore } from '../accounts/account-store.js';
+import type { PasswordAuthenticator } from '../accounts/authenticator.js';
+import type { ScryptParams } from '../accounts/password.js';
+import type { PasswordPolicy } from '../accounts/password-policy.js';
+import type { AuditEvent, AuditLog } from '../audit/audit-log.js';
+import type { Factors } from '../factors/factors.js';
+import { csrfToken, csrfValid } from '../interactions/csrf.js';
+import { field } from '../interactions/kit.js';
+import type { LiveProvider } from '../provider/live-provider.js';
+import type { LoginThrottle } from '../security/login-throttle.js';
+import type { Render } from '../views/render.js';
+import type { AccountSessions } from './account-sessions.js';
+import { AccountPageError, type SignInDeps } from './sign-in.js';
+
+export interface AccountPageDeps {
+  live: LiveProvider;
+  db: Db;
+  accounts: AccountStore;
+  sessions: AccountSessions;
+  authenticator: PasswordAuthenticator;
+  passwordParams: ScryptParams;
+  passwordPolicy: PasswordPolicy;
+  factors: Factors;
+  /** Wrong current passwords count like failed sign-ins. */
+  throttle: LoginThrottle;
+  audit: AuditLog;
+  render: Render;
+  csrfSecret: string;
+  issuer: string;
+  /** URL prefix the routes are served under (the mount path, '' for '/'). */
+  prefix: string;
+  formLimit: number;
+  /** Seconds after a sign-in during which changes are allowed (account.reauthenticate_after). */
+  reauthenticateAfter: number;
+}
+
+/** The user on the account page: their account, the Gatehouse session they signed in with, and whether it is recent. */
+export interface Signed {
+  cookie: string;
+  account: AccountDocument;
+  sessionUid: string;
+  loginTs: number;
+  amr: string[];
+  fresh: boolean;
+  notice?: string;
+  csrf: string;
+}
+
+const COOKIE = 'gatehouse.account';
+
+export { field };
+
+export function accountKit(deps: AccountPageDeps) {
+  const base = `${deps.prefix}/account`;
+  const form = bodyParser({ enableTypes: ['form'], formLimit: `${deps.formLimit}b`, encoding: 'utf-8' });
+  const signIn: SignInDeps = { live: deps.live, issuer: deps.issuer, path: base };
+  const csrfFor = (cookie: string) => csrfToken(deps.csrfSecret, `account:${cookie}`);
+
+  /**
+   * The signed-in user, or undefined. The page's session lasts only as long as the Gatehouse session it came from:
+   * signing out, "sign out everywhere", a password change elsewhere or a disabled account end it too.
+   */
+  async function current(ctx: Context): Promise<Signed | undefined> {
+    const cookie = ctx.cookies.get(COOKIE, { signed: true });
+    const stored = cookie ? await deps.sessions.find(cookie) : undefined;
+    if (!cookie || !stored) return undefined;
+    const session = await deps.live.current.Session.findByUid(stored.sessionUid);
+    const account = session?.accountId === stored.accountId ? await deps.accounts.findById(stored.accountId) : undefined;
+    if (!session || !account || account.disabled) {
+      await deps.sessions.remove(cookie);
+      return undefined;
+    }
+    const loginTs = Number(session.loginTs ?? 0);
+    return {
+      cookie,
+      account,
+      sessionUid: stored.sessionUid,
+      loginTs,
+      amr: session.amr ?? ['pwd'],
+      fresh: Date.now() / 1000 - loginTs <= deps.reauthenticateAfter,
+      notice: stored.notice,
+      csrf: csrfFor(cookie),
+    };
+  }
+
+  function setCookie(ctx: Context, value: string | null) {
+    ctx.cookies.set(COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', path: base, secure: ctx.secure });
+  }
+
+  /**
+   * A change: signed in, the form from this page (CSRF), and a recent sign-in. Returns undefined when it answered
+   * instead (to the sign-in, or to sign in again); `json` answers a script with a status rather than a redirect.
+   */
+  async function forChange(ctx: Context, { json = false } = {}): Promise<Signed | undefined> {
+    const signed = await current(ctx);
+    if (!signed) {
+      if (json) ctx.status = 401;
+      else {
+        ctx.status = 303;
+        ctx.redirect(base);
+      }
+      return undefined;
+    }
+    if (!csrfValid(deps.csrfSecret, `account:${signed.cookie}`, field(ctx, 'csrf')))
+      throw new AccountPageError('the form has expired or was not sent from this site; go back and try again');
+    if (!signed.fresh) {
+      if (json) ctx.status = 403;
+      else {
+        ctx.status = 303;
+        ctx.redirect(`${base}/reauthenticate`);
+      }
+      return undefined;
+    }
+    return signed;
+  }
+
+  /** After a change: back to the page, which shows `notice` once. */
+  async function done(ctx: Context, signed: Signed, notice: string) {
+    await deps.sessions.setNotice(signed.cookie, notice);
+    ctx.status = 303;
+    ctx.redirect(base);
+  }
+
+  /** Every change is audited, naming the user, the source and the request. */
+  async function audit(ctx: Context, signed: Signed, type: AuditEvent['type'], detail?: AuditEvent['detail'], client?: string) {
+    await deps.audit.record({
+      type,
+      user: signed.account.username,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+      ...(client ? { client } : {}),
+      detail: { ...detail, via: 'account' },
+    });
+  }
+
+  return { deps, base, form, signIn, current, setCookie, forChange, done, audit };
+}
+
+export type AccountKit = ReturnType<typeof accountKit>;
