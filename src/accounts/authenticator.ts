@@ -1,4 +1,4 @@
-// Checks a username and password with the same cost whether the user exists, is disabled, or is fine.
+// Checks a username and password at no less than one current-parameter hash, whatever the account or its absence.
 import { randomBytes } from 'node:crypto';
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js';
 import { NO_LOCAL_PASSWORD, type AccountDocument, type AccountStore } from './account-store.js';
@@ -19,6 +19,8 @@ export class PasswordAuthenticator {
   constructor(
     private readonly accounts: AccountStore,
     private readonly params: ScryptParams,
+    /** The check of a password against a hash; tests observe which hashes a sign-in costs. */
+    private readonly verify: (password: string, hash: string) => Promise<boolean> = verifyPassword,
   ) {}
 
   /**
@@ -41,8 +43,10 @@ export class PasswordAuthenticator {
       const vouched = await this.accounts.upsertExternal(fromDirectory.accountId, username, fromDirectory.claims ?? {});
       return vouched && !vouched.disabled ? vouched : undefined;
     }
-    // Anyone without a local password is checked against a decoy hash with the same parameters, so timing tells nothing.
-    const valid = await verifyPassword(password, account?.passwordHash ?? (await this.decoy()));
+    const valid = account ? await this.verify(password, account.passwordHash) : false;
+    // Anyone without a current local hash (unknown, provisioned by the hook, or hashed with weaker parameters that verify
+    // faster) also pays a verification at the current parameters, so a sign-in never costs less than a known user's.
+    if (!account || needsRehash(account.passwordHash, this.params)) await this.verify(password, await this.decoy());
     if (!account || !valid || account.disabled) return undefined;
     if (needsRehash(account.passwordHash, this.params))
       await this.accounts.update(account.username, { passwordHash: await hashPassword(password, this.params) });

@@ -12,7 +12,6 @@ import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
 import { addUser, TEST_PASSWORD_HASHING } from '../helpers/oidc-flow.js';
 import { expectUsable, launchChromium, SCREENSHOTS } from '../helpers/page-checks.js';
-import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 /** The client's site: a local server the browser reaches under this name (a host-resolver rule). */

@@ -5,7 +5,6 @@ import type { Browser } from 'playwright-core';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { startTestGatehouse } from '../helpers/harness.js';
 import { accessibilityViolations, expectUsable, launchChromium, SCREENSHOTS } from '../helpers/page-checks.js';
-import { ROOT } from '../helpers/run-process.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 let storage: TestStorage;
