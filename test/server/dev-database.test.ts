@@ -70,7 +70,7 @@ describe('development database in the data folder', () => {
     const listed = await runProcess('dist/cli/index.js', ['user', 'list'], env);
     expect([listed.code, listed.stdout]).toEqual([
       0,
-      expect.stringMatching(/^username\tstatus\tsub\temail\nbob\tactive\t[0-9a-f-]{36}\tbob@example\.com\n$/),
+      expect.stringMatching(/^username\tstatus\tsub\temail\tmfa\nbob\tactive\t[0-9a-f-]{36}\tbob@example\.com\tno\n$/),
     ]);
     expect(existsSync(path.join(dataDir, 'wire', 'mongo-wire.lock'))).toBe(false);
 
