@@ -36,7 +36,7 @@ import { productionProblems, refuseProblems } from './security/production-checks
 import { AuditLog } from './audit/audit-log.js';
 import { Metrics } from './observability/metrics.js';
 import { startMetricsServer } from './observability/metrics-routes.js';
-import { rendererFor } from './views/render.js';
+import { rendererFor, type Render } from './views/render.js';
 import { overrideWarnings } from './views/overrides.js';
 import { prepareDemo } from './demo/prepare-demo.js';
 import { listen } from './http/listener.js';
@@ -113,20 +113,8 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
 
 async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, storage: Storage): Promise<Gatehouse> {
   const { client, db } = storage;
-  await createModelIndexes(db);
-  await createPendingLogoutIndexes(db);
-  await protectStoredKeys(db, config.key_encryption_key, logger);
-  await ensureSigningKeys(db, config.key_encryption_key);
-  const metrics = new Metrics();
-  metrics.watchMongo(client);
-  const audit = new AuditLog(db, (error) => logger.warn({ err: { message: error.message } }, 'audit write failed'));
-  await audit.createIndexes(config.audit.retention);
-  await audit.record({ type: 'config.loaded', detail: { file: config.file, clients: config.clients.length, issuer: config.issuer } });
-  const accounts = new AccountStore(db);
-  await accounts.createIndexes();
-  const factors = await openFactors(db, config, logger);
-  const pendingSecondFactor = new PendingSecondFactor(db);
-  await pendingSecondFactor.createIndexes();
+  const stores = await openStores(config, logger, storage);
+  const { metrics, audit, accounts } = stores;
   const passwordParams = scryptParams(config.password_hashing);
   const render = rendererFor(config);
   for (const warning of overrideWarnings(config.pages.views_dir)) logger.warn(warning);
@@ -134,56 +122,32 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   const cookieKeys = await loadCookieKeys(db);
   const guard = guardHooks(logger);
   const policy = createTokenPolicy(config);
-  const clientAuthThrottle = new FailureThrottle(client, config.mongodb.database, 'client_auth_throttle', {
-    subject: config.client_auth_throttling.per_client,
-    source: config.client_auth_throttling.per_ip,
-  });
-  const loginThrottle = new LoginThrottle(client, config.mongodb.database, config.login_throttling);
-  const secondFactorThrottle = new LoginThrottle(client, config.mongodb.database, config.login_throttling, 'mfa_throttle');
-  await Promise.all([clientAuthThrottle, loginThrottle, secondFactorThrottle].map((throttle) => throttle.createIndexes()));
+  const throttles = await openThrottles(client, config);
   const logoutDeliveries = deliveryReport(logger, metrics);
   const live = await startLiveProvider(
     { config, db, logger, cookieKeys, render, policy, hooks, guard, accounts },
-    { logger, metrics, audit, clientAuthThrottle, logoutDeliveries },
+    { logger, metrics, audit, clientAuthThrottle: throttles.clientAuth, logoutDeliveries },
   );
   const pendingLogouts = deliverPendingLogouts(db, () => live.provider.current, config.backchannel_logout.poll_interval, {
     logger,
     report: logoutDeliveries,
   });
-
   const authenticator = new PasswordAuthenticator(accounts, passwordParams);
-  const interactions = createInteractionRouter({
+  const pages = await userPages({
+    config,
+    db,
+    stores,
+    throttles,
     live: live.provider,
-    accounts,
     authenticator,
+    passwordParams,
     render,
-    csrfSecret: cookieKeys[0]!,
-    catalog: scopeCatalog(config, policy),
-    directory: externalDirectory(hooks, guard, async (clientId) => (await live.provider.current.Client.find(clientId)) ?? undefined),
-    throttle: loginThrottle,
-    secondFactorThrottle,
-    factors,
-    pending: pendingSecondFactor,
-    audit,
-    metrics,
-    prefix: config.mount_prefix,
-    formLimit: config.limits.max_form_bytes,
+    cookieKeys,
+    policy,
+    hooks,
+    guard,
   });
   const separateMetrics = config.metrics.enabled && config.metrics.port !== undefined;
-  const accountPage = config.account.enabled
-    ? await accountRouter(db, config, {
-        live: live.provider,
-        accounts,
-        authenticator,
-        passwordParams,
-        factors,
-        throttle: loginThrottle,
-        audit,
-        render,
-        cookieKeys,
-      })
-    : undefined;
-  const pages = [interactions, ...(accountPage ? [accountPage] : []), ...(demo ? [demo] : [])];
   const app = createApp({
     config,
     provider: live.provider,
@@ -191,7 +155,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     logger,
     render,
     cookieKeys,
-    pages,
+    pages: demo ? [...pages, demo] : pages,
     demo: Boolean(demo),
     metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined,
   });
@@ -215,6 +179,88 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
       await storage.close();
     },
   };
+}
+
+/** The collections every request relies on, with their indexes, and the signing keys; the audit trail notes the start. */
+async function openStores(config: LoadedConfig, logger: Logger, { client, db }: Storage) {
+  await createModelIndexes(db);
+  await createPendingLogoutIndexes(db);
+  await protectStoredKeys(db, config.key_encryption_key, logger);
+  await ensureSigningKeys(db, config.key_encryption_key);
+  const metrics = new Metrics();
+  metrics.watchMongo(client);
+  const audit = new AuditLog(db, (error) => logger.warn({ err: { message: error.message } }, 'audit write failed'));
+  await audit.createIndexes(config.audit.retention);
+  await audit.record({ type: 'config.loaded', detail: { file: config.file, clients: config.clients.length, issuer: config.issuer } });
+  const accounts = new AccountStore(db);
+  await accounts.createIndexes();
+  const factors = await openFactors(db, config, logger);
+  const pendingSecondFactor = new PendingSecondFactor(db);
+  await pendingSecondFactor.createIndexes();
+  return { metrics, audit, accounts, factors, pendingSecondFactor };
+}
+
+/** Failure counters in MongoDB, shared by every instance: client secrets, passwords and second factors. */
+async function openThrottles(client: MongoClient, config: LoadedConfig) {
+  const clientAuth = new FailureThrottle(client, config.mongodb.database, 'client_auth_throttle', {
+    subject: config.client_auth_throttling.per_client,
+    source: config.client_auth_throttling.per_ip,
+  });
+  const login = new LoginThrottle(client, config.mongodb.database, config.login_throttling);
+  const secondFactor = new LoginThrottle(client, config.mongodb.database, config.login_throttling, 'mfa_throttle');
+  await Promise.all([clientAuth, login, secondFactor].map((throttle) => throttle.createIndexes()));
+  return { clientAuth, login, secondFactor };
+}
+
+interface PageParts {
+  config: LoadedConfig;
+  db: Db;
+  stores: Awaited<ReturnType<typeof openStores>>;
+  throttles: Awaited<ReturnType<typeof openThrottles>>;
+  live: LiveProvider;
+  authenticator: PasswordAuthenticator;
+  passwordParams: ReturnType<typeof scryptParams>;
+  render: Render;
+  cookieKeys: string[];
+  policy: TokenPolicy;
+  hooks: HookModule;
+  guard: ReturnType<typeof guardHooks>;
+}
+
+/** The pages users see: sign-in and consent (with second factors), and their account page when it is on. */
+async function userPages(parts: PageParts) {
+  const { config, db, stores, throttles, live, authenticator, render, cookieKeys } = parts;
+  const { accounts, factors, audit, metrics } = stores;
+  const interactions = createInteractionRouter({
+    live,
+    accounts,
+    authenticator,
+    render,
+    csrfSecret: cookieKeys[0]!,
+    catalog: scopeCatalog(config, parts.policy),
+    directory: externalDirectory(parts.hooks, parts.guard, async (clientId) => (await live.current.Client.find(clientId)) ?? undefined),
+    throttle: throttles.login,
+    secondFactorThrottle: throttles.secondFactor,
+    factors,
+    pending: stores.pendingSecondFactor,
+    audit,
+    metrics,
+    prefix: config.mount_prefix,
+    formLimit: config.limits.max_form_bytes,
+  });
+  if (!config.account.enabled) return [interactions];
+  const deps = {
+    live,
+    accounts,
+    authenticator,
+    passwordParams: parts.passwordParams,
+    factors,
+    throttle: throttles.login,
+    audit,
+    render,
+    cookieKeys,
+  };
+  return [interactions, await accountRouter(db, config, deps)];
 }
 
 interface ProviderParts extends Omit<ProviderDeps, 'config' | 'jwks' | 'claims' | 'findAccount' | 'guard'> {
