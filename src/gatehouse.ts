@@ -17,7 +17,8 @@ import { instrumentProvider, type Instruments } from './provider/instrument-prov
 import { deliveryReport } from './provider/logout-deliveries.js';
 import { deliverPendingLogouts } from './provider/pending-logout-delivery.js';
 import { AccountStore } from './accounts/account-store.js';
-import { PasswordAuthenticator, scryptParams } from './accounts/authenticator.js';
+import { PasswordAuthenticator } from './accounts/authenticator.js';
+import { hashingPolicy, type HashingPolicy } from './accounts/password.js';
 import { createFindAccount } from './accounts/find-account.js';
 import { createInteractionRouter } from './interactions/routes.js';
 import { PendingSecondFactor } from './interactions/pending-second-factor.js';
@@ -115,7 +116,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
   const { client, db } = storage;
   const stores = await openStores(config, logger, storage);
   const { metrics, audit, accounts } = stores;
-  const passwordParams = scryptParams(config.password_hashing);
+  const passwordParams = hashingPolicy(config.password_hashing);
   const render = rendererFor(config);
   for (const warning of overrideWarnings(config.pages.views_dir)) logger.warn(warning);
   const demo = await prepareDemo({ config, db, accounts, passwordParams, render, logger });
@@ -133,6 +134,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     report: logoutDeliveries,
   });
   const authenticator = new PasswordAuthenticator(accounts, passwordParams);
+  const stopHashKinds = await authenticator.watchHashKinds();
   const pages = await userPages({
     config,
     db,
@@ -159,12 +161,15 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     demo: Boolean(demo),
     metrics: config.metrics.enabled && !separateMetrics ? metrics : undefined,
   });
-  const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {
+  const stopWatching = () => {
     live.stop();
     pendingLogouts.stop();
+    stopHashKinds();
+  };
+  const listeners = await startListeners(config, app.callback(), separateMetrics ? metrics : undefined).catch((error: Error) => {
+    stopWatching();
     throw error;
   });
-  authenticator.warmUp();
   return {
     url: `http://localhost:${listeners.port}`,
     port: listeners.port,
@@ -173,8 +178,7 @@ async function serve(config: LoadedConfig, logger: Logger, hooks: HookModule, st
     storage: storage.server,
     provider: () => live.provider.current,
     close: async () => {
-      live.stop();
-      pendingLogouts.stop();
+      stopWatching();
       await listeners.close();
       await storage.close();
     },
@@ -219,7 +223,7 @@ interface PageParts {
   throttles: Awaited<ReturnType<typeof openThrottles>>;
   live: LiveProvider;
   authenticator: PasswordAuthenticator;
-  passwordParams: ReturnType<typeof scryptParams>;
+  passwordParams: HashingPolicy;
   render: Render;
   cookieKeys: string[];
   policy: TokenPolicy;

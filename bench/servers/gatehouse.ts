@@ -6,10 +6,16 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGatehouse } from '../../src/gatehouse.js';
 import { AccountStore } from '../../src/accounts/account-store.js';
-import { scryptParams } from '../../src/accounts/authenticator.js';
-import { hashPassword, verifyPassword } from '../../src/accounts/password.js';
+import { hashPassword, hashingPolicy, verifyPassword, type HashingPolicy } from '../../src/accounts/password.js';
 import { CLIENT_SECRET, benchDatabase, storageLabel, USER_CLAIMS, USER_PASSWORD, gatehouseYaml } from '../fixture.js';
 import { serveUnderBench } from './child.js';
+
+/** For the results table (a `$`-separated hash prefix would read as math in Markdown). */
+function describe(policy: HashingPolicy): string {
+  return policy.algorithm === 'scrypt'
+    ? `scrypt N=${policy.N}, r=${policy.r}, p=${policy.p}`
+    : `argon2id m=${policy.memoryKib} KiB, t=${policy.iterations}, p=${policy.parallelism}`;
+}
 
 await serveUnderBench(async () => {
   const port = Number(process.argv[2]);
@@ -21,7 +27,7 @@ await serveUnderBench(async () => {
   const config = loadConfig(env);
   const gatehouse = await startGatehouse({ config, logger: createLogger({ level: config.log_level }) });
   const accounts = new AccountStore(gatehouse.db);
-  const params = scryptParams(config.password_hashing);
+  const params = hashingPolicy(config.password_hashing);
   const owner = await accounts.create('bench-owner', await hashPassword(USER_PASSWORD, params), USER_CLAIMS);
   return {
     url: gatehouse.url.replace('localhost', '127.0.0.1'),
@@ -46,7 +52,7 @@ await serveUnderBench(async () => {
       for (let round = 0; round < ROUNDS; round++)
         await Promise.all(Array.from({ length: concurrency }, () => verifyPassword(USER_PASSWORD, hash)));
       const perSecondAtConcurrency = (ROUNDS * concurrency) / ((performance.now() - started) / 1000);
-      return { params: `scrypt N=${params.N}, r=${params.r}, p=${params.p}`, msPerVerification, perSecondAtConcurrency, concurrency };
+      return { params: describe(params), msPerVerification, perSecondAtConcurrency, concurrency };
     },
     async close() {
       await gatehouse.db.dropDatabase().catch(() => {});

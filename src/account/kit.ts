@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { Db } from 'mongodb';
 import type { AccountDocument, AccountStore } from '../accounts/account-store.js';
 import type { PasswordAuthenticator } from '../accounts/authenticator.js';
-import type { ScryptParams } from '../accounts/password.js';
+import type { HashingPolicy } from '../accounts/password.js';
 import type { PasswordPolicy } from '../accounts/password-policy.js';
 import type { AuditEvent, AuditLog } from '../audit/audit-log.js';
 import type { Factors } from '../factors/factors.js';
@@ -22,7 +22,7 @@ export interface AccountPageDeps {
   accounts: AccountStore;
   sessions: AccountSessions;
   authenticator: PasswordAuthenticator;
-  passwordParams: ScryptParams;
+  passwordParams: HashingPolicy;
   passwordPolicy: PasswordPolicy;
   factors: Factors;
   /** Wrong current passwords count like failed sign-ins. */

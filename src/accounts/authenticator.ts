@@ -1,11 +1,15 @@
-// Checks a username and password at no less than one current-parameter hash, whatever the account or its absence.
-import { randomBytes } from 'node:crypto';
-import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js';
+// Checks a username and password with the same cost whether the user exists, is disabled, external, or awaits rehashing.
 import { NO_LOCAL_PASSWORD, type AccountDocument, type AccountStore } from './account-store.js';
+import { hashInventory } from './hash-inventory.js';
+import { hashKind, hashPassword, needsRehash, policyOf, verifyPassword, type HashingPolicy } from './password.js';
+import { TimingDecoys, type Verify } from './timing-decoys.js';
 
 /** Longer inputs are refused before hashing so a huge password cannot be used to burn CPU. */
 export const MAX_USERNAME_LENGTH = 256;
 export const MAX_PASSWORD_LENGTH = 1024;
+
+/** How often the kinds of hash in the store are counted again (another instance or the CLI may have changed them). */
+const HASH_KINDS_REFRESH_MS = 10 * 60_000;
 
 /** An external directory (the integrator's `authenticate` hook): an account to sign in, or undefined to fall back. */
 export type ExternalDirectory = (
@@ -14,21 +18,16 @@ export type ExternalDirectory = (
 ) => Promise<{ accountId: string; claims?: Record<string, unknown> } | undefined>;
 
 export class PasswordAuthenticator {
-  private decoyHash: Promise<string> | undefined;
+  private readonly decoys: TimingDecoys;
 
   constructor(
     private readonly accounts: AccountStore,
-    private readonly params: ScryptParams,
-    /** The check of a password against a hash; tests observe which hashes a sign-in costs. */
-    private readonly verify: (password: string, hash: string) => Promise<boolean> = verifyPassword,
-  ) {}
-
-  /**
-   * Makes the decoy hash now, so even the first unknown-user attempt costs one hash, like a known user's. The server
-   * calls it once it listens: the hash (a third of a second of CPU at the default cost) then does not slow the start.
-   */
-  warmUp(): void {
-    void this.decoy();
+    private readonly policy: HashingPolicy,
+    /** Verification as the sign-in path does it; tests pass a recording one. */
+    private readonly verify: Verify = verifyPassword,
+  ) {
+    // Made up front so even the first refused attempt costs what later ones do.
+    this.decoys = new TimingDecoys(policy, verify);
   }
 
   /** The account when the credentials are right and the account is enabled; otherwise undefined. */
@@ -43,22 +42,32 @@ export class PasswordAuthenticator {
       const vouched = await this.accounts.upsertExternal(fromDirectory.accountId, username, fromDirectory.claims ?? {});
       return vouched && !vouched.disabled ? vouched : undefined;
     }
-    const valid = account ? await this.verify(password, account.passwordHash) : false;
-    // Anyone without a current local hash (unknown, provisioned by the hook, or hashed with weaker parameters that verify
-    // faster) also pays a verification at the current parameters, so a sign-in never costs less than a known user's.
-    if (!account || needsRehash(account.passwordHash, this.params)) await this.verify(password, await this.decoy());
-    if (!account || !valid || account.disabled) return undefined;
-    if (needsRehash(account.passwordHash, this.params))
-      await this.accounts.update(account.username, { passwordHash: await hashPassword(password, this.params) });
+    const stored = account ? policyOf(account.passwordHash) : undefined;
+    // A kind another instance or an import brought in since the last count: its decoy is made now.
+    const kind = stored && hashKind(stored);
+    if (kind) this.decoys.learn(kind);
+    const valid = kind !== undefined && (await this.verify(password, account!.passwordHash));
+    if (!account || !valid || account.disabled) {
+      // Every refusal verifies once against each kind of hash present, so its cost says nothing about the account.
+      await this.decoys.pad(password, kind);
+      return undefined;
+    }
+    if (needsRehash(account.passwordHash, this.policy))
+      await this.accounts.update(account.username, { passwordHash: await hashPassword(password, this.policy) });
     return account;
   }
 
-  private decoy(): Promise<string> {
-    this.decoyHash ??= hashPassword(randomBytes(16).toString('hex'), this.params);
-    return this.decoyHash;
+  /** Counts the kinds of hash in the store now and then every 10 minutes, so the decoys follow a migration; returns stop. */
+  async watchHashKinds(intervalMs = HASH_KINDS_REFRESH_MS): Promise<() => void> {
+    const refresh = async () => this.decoys.track((await hashInventory(this.accounts.collection)).keys());
+    await refresh();
+    const timer = setInterval(() => void refresh().catch(() => {}), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
-}
 
-export function scryptParams(config: { scrypt_cost: number; scrypt_block_size: number; scrypt_parallelization: number }): ScryptParams {
-  return { N: config.scrypt_cost, r: config.scrypt_block_size, p: config.scrypt_parallelization };
+  /** The hash kinds a refused sign-in currently pays for (the configured one first). */
+  decoyKinds(): string[] {
+    return this.decoys.kinds();
+  }
 }

@@ -6,6 +6,8 @@ import { defineCommand } from './command.js';
 import { demoLeftovers } from '../demo/seed.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { withDatabase } from './context.js';
+import { rehashFinding } from '../accounts/hash-inventory.js';
+import { hashingPolicy } from '../accounts/password.js';
 
 type Level = 'ok' | 'note' | 'warn' | 'fail';
 interface Finding {
@@ -121,6 +123,7 @@ export const doctorCommand = defineCommand({
         }));
         const production = [...productionProblems(config), ...(await demoLeftovers(db, new AccountStore(db))), ...unsealed];
         findings.push(...production.map(({ what, fix }) => ({ level, what, fix })));
+        findings.push(await rehashFinding(new AccountStore(db).collection, hashingPolicy(config.password_hashing)));
         const now = new Date();
         for (const key of await listSigningKeys(db)) {
           const state = keyState(key, now);

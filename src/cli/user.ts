@@ -1,6 +1,5 @@
 // `gatehouse user add|passwd|set|disable|enable|remove|list` (and `user mfa`, in user-mfa.ts): account administration against the server's database.
-import { hashPassword } from '../accounts/password.js';
-import { scryptParams } from '../accounts/authenticator.js';
+import { hashPassword, hashingPolicy } from '../accounts/password.js';
 import { AccountError, CLAIM_FIELD } from '../accounts/account-store.js';
 import { RESERVED_CLAIMS } from '../tokens/reserved-claims.js';
 import { revokeByAccountId } from '../storage/model-collections.js';
@@ -56,7 +55,7 @@ export const userAddCommand = defineCommand({
           ...(values.name ? { name: values.name } : {}),
         };
         const account = await accountStep(async () =>
-          accounts.create(name!, await hashPassword(password, scryptParams(config.password_hashing)), claims),
+          accounts.create(name!, await hashPassword(password, hashingPolicy(config.password_hashing)), claims),
         );
         await audit.record({ type: 'user.created', user: account.username, detail: { sub: account._id, via: 'cli' } });
         stdout.write(`created user "${account.username}" (sub ${account._id})\n`);
@@ -83,7 +82,7 @@ export const userPasswdCommand = defineCommand({
       async ({ config, db, accounts, audit }) => {
         const account = await accountStep(() => accounts.requireByUsername(name!));
         const password = await readAcceptedPassword(stdin, account.username, { minLength: config.password_policy.min_length });
-        await accounts.update(name!, { passwordHash: await hashPassword(password, scryptParams(config.password_hashing)) });
+        await accounts.update(name!, { passwordHash: await hashPassword(password, hashingPolicy(config.password_hashing)) });
         // After the new hash is stored, so a sign-in racing the change cannot leave a session made with the old one.
         const revoked = values['keep-sessions'] ? undefined : await revokeByAccountId(db, account._id);
         await audit.record({

@@ -445,20 +445,36 @@ export const configSchema = z
       .describe('Brute-force protection for client secrets at the token, introspection and revocation endpoints (429 with Retry-After).'),
     password_hashing: z
       .strictObject({
+        algorithm: z
+          .enum(['argon2id', 'scrypt'])
+          .default('argon2id')
+          .describe(
+            'Algorithm for new and rehashed passwords. Hashes of the other algorithm keep verifying and are rehashed at their next sign-in.',
+          ),
+        argon2_memory_kib: z
+          .number()
+          .int()
+          .min(7168)
+          .max(4194304)
+          .default(19456)
+          .describe("argon2id memory (m) in KiB. 19456 (19 MiB) with 2 iterations is OWASP's first recommendation."),
+        argon2_iterations: z.number().int().min(1).max(100).default(2).describe('argon2id iterations (t), passes over the memory.'),
+        argon2_parallelism: z.number().int().min(1).max(16).default(1).describe('argon2id parallelism (p), lanes.'),
         scrypt_cost: z
           .number()
           .int()
           .min(16384)
           .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (expected e.g. 131072)')
           .default(131072)
-          .describe(
-            "scrypt N (CPU/memory cost). 131072 = 2^17 is OWASP's minimum with block size 8. Raising it rehashes passwords at their next login.",
-          ),
+          .describe("scrypt N (CPU/memory cost). 131072 = 2^17 is OWASP's minimum with block size 8."),
         scrypt_block_size: z.number().int().min(8).max(32).default(8).describe('scrypt r.'),
         scrypt_parallelization: z.number().int().min(1).max(16).default(1).describe('scrypt p.'),
       })
       .prefault({})
-      .describe('Password hashing parameters (scrypt, memory-hard).'),
+      .describe(
+        'Password hashing: argon2id (default) or scrypt, both memory-hard. Another algorithm or a raised parameter rehashes ' +
+          'each password at its next sign-in.',
+      ),
     password_policy: z
       .strictObject({
         min_length: z

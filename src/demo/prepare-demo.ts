@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { Db } from 'mongodb';
 import type { LoadedConfig } from '../config/load.js';
 import type { AccountStore } from '../accounts/account-store.js';
-import type { ScryptParams } from '../accounts/password.js';
+import type { HashingPolicy } from '../accounts/password.js';
 import type { Logger } from '../observability/logger.js';
 import type { Render } from '../views/render.js';
 import { refuseProblems } from '../security/production-checks.js';
@@ -14,7 +14,7 @@ export interface DemoDeps {
   config: Pick<LoadedConfig, 'production' | 'demo' | 'issuer'>;
   db: Db;
   accounts: AccountStore;
-  passwordParams: ScryptParams;
+  passwordParams: HashingPolicy;
   render: Render;
   logger: Logger;
 }

@@ -2,7 +2,7 @@
 import type { Db } from 'mongodb';
 import { AccountError, type AccountStore } from '../accounts/account-store.js';
 import type { ProductionProblem } from '../security/production-checks.js';
-import { hashPassword, type ScryptParams } from '../accounts/password.js';
+import { hashPassword, type HashingPolicy } from '../accounts/password.js';
 import { modelCollectionName, type StoredModel } from '../storage/model-collections.js';
 
 export const DEMO_USERNAME = 'demo';
@@ -35,7 +35,7 @@ export async function demoLeftovers(db: Db, accounts: AccountStore): Promise<Pro
 }
 
 /** Creates the demo user when there is no account at all; keeps the demo client's URLs current. Returns true when it created the user. */
-export async function seedDemo(db: Db, accounts: AccountStore, issuer: string, params: ScryptParams): Promise<boolean> {
+export async function seedDemo(db: Db, accounts: AccountStore, issuer: string, params: HashingPolicy): Promise<boolean> {
   let created = false;
   if ((await accounts.count()) === 0) {
     const hash = await hashPassword(DEMO_PASSWORD, params);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await addUser(env.accounts, 'sam', 'sam-password-1');
   cliEnv = {
     MONGODB_URI: env.storage.uri,
-    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\n`),
   };
 });
 afterAll(async () => {

@@ -58,7 +58,9 @@ describe('npm run bench (smoke)', () => {
     expect(table).not.toContain('| JWKS |');
     // The full sign-in ran at least once without error, beside the KDF's own cost.
     const signIn =
-      /\| 1 \| (\d+) \| ([\d.]+) \| \d+ \| \d+ \| (\d+) \| scrypt N=131072, r=8, p=1 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(table);
+      /\| 1 \| (\d+) \| ([\d.]+) \| \d+ \| \d+ \| (\d+) \| argon2id m=19456 KiB, t=2, p=1 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(
+        table,
+      );
     expect(signIn).not.toBeNull();
     expect(Number(signIn![1])).toBeGreaterThanOrEqual(1);
     expect(signIn![3]).toBe('0');

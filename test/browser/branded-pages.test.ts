@@ -55,7 +55,7 @@ beforeAll(async () => {
     mongoUri: storage.uri,
     dbName: storage.dbName,
     yaml: `password_hashing:
-  scrypt_cost: ${TEST_PASSWORD_HASHING.N}
+  argon2_memory_kib: ${TEST_PASSWORD_HASHING.memoryKib}
 branding:
   product_name: Acme ID
   logo: ${dir}/logo.svg

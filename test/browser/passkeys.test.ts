@@ -28,7 +28,7 @@ beforeAll(async () => {
   gatehouse = await startTestGatehouse({
     mongoUri: storage.uri,
     dbName: storage.dbName,
-    yaml: `password_hashing:\n  scrypt_cost: 16384\nclients:
+    yaml: `password_hashing:\n  argon2_memory_kib: 7168\nclients:
   - client_id: strict
     client_name: Strict App
     token_endpoint_auth_method: none

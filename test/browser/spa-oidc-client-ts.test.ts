@@ -51,7 +51,7 @@ beforeAll(async () => {
     dbName: storage.dbName,
     yaml: [
       'demo: false',
-      'password_hashing:\n  scrypt_cost: 16384',
+      'password_hashing:\n  argon2_memory_kib: 7168',
       `clients:\n  - client_id: spa\n    token_endpoint_auth_method: none\n    redirect_uris: [${origin}/callback.html]\n`,
     ].join('\n'),
   });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   storage = await startTestStorage();
   env = {
     MONGODB_URI: storage.uri,
-    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\n`),
   };
 });
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('the password policy of user add and user passwd', () => {
     const stricter = {
       ...env,
       GATEHOUSE_CONFIG: writeConfigFile(
-        `mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\npassword_policy:\n  min_length: 20\n`,
+        `mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\npassword_policy:\n  min_length: 20\n`,
       ),
     };
     const refused = await cli(['user', 'add', 'vera'], 'nineteen-characters\n', stricter);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   storage = await startTestStorage();
   env = {
     MONGODB_URI: storage.uri,
-    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\n`),
   };
   expect((await cli(['user', 'add', 'alice'], 'alice-password-is-long\n')).code).toBe(0);
   expect((await cli(['user', 'add', 'bob'], 'bob-password-is-long\n')).code).toBe(0);

@@ -15,7 +15,7 @@ beforeAll(async () => {
   storage = await startTestStorage();
   env = {
     MONGODB_URI: storage.uri,
-    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\n`),
   };
 });
 afterAll(async () => {
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('gatehouse user', () => {
-  it('add stores a scrypt hash of the password from stdin, the claims, and a random sub', async () => {
+  it('add stores an argon2id hash (the configured parameters) of the password from stdin, the claims, and a random sub', async () => {
     const result = await cli(['user', 'add', 'Grace', '--email', 'grace@example.com', '--name', 'Grace Hopper'], 'cobol-rules-forever\n');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^created user "Grace" \(sub [0-9a-f-]{36}\)\n$/);
@@ -33,7 +33,7 @@ describe('gatehouse user', () => {
       disabled: false,
       claims: { email: 'grace@example.com', name: 'Grace Hopper', preferred_username: 'Grace' },
     });
-    expect(stored!.passwordHash).toMatch(/^\$scrypt\$N=16384,r=8,p=1\$/);
+    expect(stored!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=7168,t=2,p=1\$/);
     expect(await verifyPassword('cobol-rules-forever', stored!.passwordHash)).toBe(true);
     expect(result.stdout + result.stderr).not.toContain('cobol-rules-forever');
   });
@@ -175,7 +175,7 @@ describe('gatehouse user', () => {
 
   it('needs only the settings it uses: an unset client secret stops config check, not user list or user add', async () => {
     const yaml = [
-      `mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384`,
+      `mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168`,
       'clients:\n  - client_id: web-app\n    client_secret: ${WEB_APP_CLIENT_SECRET}\n    redirect_uris: [https://app.example.com/cb]',
       'resources:\n  - indicator: https://api.example.com\n    clients: [web-app]\n    scopes: { read: Read }',
       'default_resource: https://api.example.com',
@@ -189,6 +189,6 @@ describe('gatehouse user', () => {
     expect(listed.stdout).toMatch(/^username\tstatus\tsub\temail\tmfa\nGrace\t/);
     const added = await runProcess('dist/cli/index.js', ['user', 'add', 'judy'], withSecretUnset, 'judy-password-long\n');
     expect([added.code, added.stderr]).toEqual([0, '']);
-    expect((await accounts().findOne({ usernameKey: 'judy' }))!.passwordHash).toMatch(/^\$scrypt\$N=16384,/);
+    expect((await accounts().findOne({ usernameKey: 'judy' }))!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=7168,/);
   });
 });

@@ -37,7 +37,7 @@ beforeAll(async () => {
     dbName: storage.dbName,
     yaml: `demo: false
 password_hashing:
-  scrypt_cost: 16384
+  argon2_memory_kib: 7168
 hooks: ${path.join(ROOT, 'examples/legacy-directory/hooks.mjs')}
 clients:
   - client_id: app

@@ -33,7 +33,7 @@ ${extra}`;
     yaml: `demo: false
 default_resource: ${API}
 password_hashing:
-  scrypt_cost: 16384
+  argon2_memory_kib: 7168
 resources:
   - indicator: ${API}
     scopes: { "read:orders": Read your orders, "write:orders": Change your orders }

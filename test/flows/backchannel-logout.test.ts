@@ -45,7 +45,7 @@ mongodb:
   database: ${database}
 demo: false
 password_hashing:
-  scrypt_cost: 16384
+  argon2_memory_kib: 7168
 ${yaml}`);
   // The receivers' self-signed certificate is trusted, so a refused https receiver is refused for its address alone.
   const env = { GATEHOUSE_CONFIG: configFile, MONGODB_URI: storage.uri, NODE_EXTRA_CA_CERTS: certificate.certFile };

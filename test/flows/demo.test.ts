@@ -26,7 +26,7 @@ beforeAll(async () => {
   gatehouse = await startTestGatehouse({
     mongoUri: storage.uri,
     dbName: storage.dbName,
-    yaml: 'password_hashing:\n  scrypt_cost: 16384\n',
+    yaml: 'password_hashing:\n  argon2_memory_kib: 7168\n',
     logTo,
   });
 });

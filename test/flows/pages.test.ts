@@ -47,7 +47,7 @@ const PUBLIC = 'token_endpoint_auth_method: none';
 
 function yaml(dir: string): string {
   return `password_hashing:
-  scrypt_cost: ${TEST_PASSWORD_HASHING.N}
+  argon2_memory_kib: ${TEST_PASSWORD_HASHING.memoryKib}
 demo: false
 branding:
   product_name: Acme ID

@@ -24,7 +24,7 @@ beforeAll(async () => {
   config = await discover(env.gatehouse, 'web');
   cliEnv = {
     MONGODB_URI: env.storage.uri,
-    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+    GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${env.storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\n`),
   };
 });
 afterAll(async () => {

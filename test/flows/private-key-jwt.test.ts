@@ -26,7 +26,7 @@ mongodb:
   database: ${storage.dbName}
 demo: false
 password_hashing:
-  scrypt_cost: 16384
+  argon2_memory_kib: 7168
 clients:
   - client_id: signer
     token_endpoint_auth_method: private_key_jwt

@@ -39,7 +39,7 @@ ${extra}`;
 
 const CONFIG = `demo: false
 password_hashing:
-  scrypt_cost: 16384
+  argon2_memory_kib: 7168
 ttl:
   access_token: 7m
   id_token: 20m

@@ -2,7 +2,7 @@
 import * as client from 'openid-client';
 import { expect } from '@jest/globals';
 import { AccountStore } from '../../src/accounts/account-store.js';
-import { hashPassword } from '../../src/accounts/password.js';
+import { hashPassword, type HashingPolicy } from '../../src/accounts/password.js';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import { Browser, type Page } from './browser.js';
 import { startTestGatehouse } from './harness.js';
@@ -15,11 +15,16 @@ export const SECRETS = {
   first: 'first-secret-0123456789abcdef01234567',
   legacy: 'legacy-secret-0123456789abcdef0123456',
 };
-/** Low scrypt cost keeps the suite quick; production defaults are tested in the password tests. */
-export const TEST_PASSWORD_HASHING = { N: 16384, r: 8, p: 1 };
+/** The lowest argon2id memory config allows keeps the suite quick; production defaults are tested in the password tests. */
+export const TEST_PASSWORD_HASHING = {
+  algorithm: 'argon2id',
+  memoryKib: 7168,
+  iterations: 2,
+  parallelism: 1,
+} as const satisfies HashingPolicy;
 
 export const CLIENTS_YAML = `password_hashing:
-  scrypt_cost: ${TEST_PASSWORD_HASHING.N}
+  argon2_memory_kib: ${TEST_PASSWORD_HASHING.memoryKib}
 demo: false
 clients:
   - client_id: web

@@ -60,7 +60,7 @@ describe('logs', () => {
         ['user', 'add', 'zed'],
         {
           MONGODB_URI: storage.uri,
-          GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  scrypt_cost: 16384\n`),
+          GATEHOUSE_CONFIG: writeConfigFile(`mongodb:\n  database: ${storage.dbName}\npassword_hashing:\n  argon2_memory_kib: 7168\n`),
         },
         'zed-cli-password-1\n',
       );
