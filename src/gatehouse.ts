@@ -20,6 +20,7 @@ import { AccountStore } from './accounts/account-store.js';
 import { PasswordAuthenticator } from './accounts/authenticator.js';
 import { hashingPolicy, type HashingPolicy } from './accounts/password.js';
 import { createFindAccount } from './accounts/find-account.js';
+import { RequestAccounts } from './accounts/request-accounts.js';
 import { createInteractionRouter } from './interactions/routes.js';
 import { PendingSecondFactor } from './interactions/pending-second-factor.js';
 import { Factors, relyingParty } from './factors/factors.js';
@@ -277,8 +278,9 @@ interface ProviderParts extends Omit<ProviderDeps, 'config' | 'jwks' | 'claims' 
 /** The provider behind a LiveProvider, rebuilt with the new key ring whenever another instance or the CLI rotates keys. */
 async function startLiveProvider(parts: ProviderParts, instruments: Instruments) {
   const { db, logger, config, policy, hooks, guard, accounts } = parts;
-  const claims = new ClaimPolicy(policy, accounts, hooks, guard);
-  const findAccount = createFindAccount(accounts, claims.accountClaims);
+  const requestAccounts = new RequestAccounts(accounts);
+  const claims = new ClaimPolicy(policy, requestAccounts, hooks, guard);
+  const findAccount = createFindAccount(requestAccounts, claims.accountClaims);
   const build = async () =>
     instrumentProvider(
       createProvider({ ...parts, jwks: await loadSigningJwks(db, config.key_encryption_key), claims, findAccount, guard: guard.sync }),

@@ -1,5 +1,7 @@
 // Runs a server under test inside a forked child: answers the runner's commands over IPC until told to stop.
+import type { MongoClient } from 'mongodb';
 import type Provider from 'oidc-provider';
+import type { CommandCounts } from '../round-trips.js';
 import type { Command, KdfCost, Listening, Reply } from './protocol.js';
 import { mintCodes } from './mint.js';
 
@@ -11,6 +13,8 @@ export interface ServerUnderTest {
   accountId: string;
   /** Creates sign-in users (Gatehouse only: bare oidc-provider has no login pages). */
   createUsers?(count: number): Promise<string[]>;
+  /** MongoDB commands its driver has started so far, by name (servers on MongoDB only). */
+  commands?(): CommandCounts;
   /** Times the password KDF as configured (Gatehouse only). */
   kdfCost?(concurrency: number): Promise<KdfCost>;
   close(): Promise<void>;
@@ -26,6 +30,9 @@ async function handle(server: ServerUnderTest, command: Command): Promise<unknow
     case 'kdf-cost':
       if (!server.kdfCost) throw new Error('this server verifies no passwords');
       return server.kdfCost(command.concurrency);
+    case 'commands':
+      if (!server.commands) throw new Error('this server sends no MongoDB commands');
+      return server.commands();
     case 'peak-rss':
       // resourceUsage reports kilobytes.
       return process.resourceUsage().maxRSS * 1024;
@@ -34,6 +41,20 @@ async function handle(server: ServerUnderTest, command: Command): Promise<unknow
       setImmediate(() => process.exit(0));
       return null;
   }
+}
+
+/**
+ * Running counts of the commands a client starts, by command and collection ("find oidc_Grant"); the client must be
+ * created with monitorCommands, as Gatehouse's is.
+ */
+export function countCommands(client: MongoClient): () => CommandCounts {
+  const counts: CommandCounts = {};
+  client.on('commandStarted', (event) => {
+    const target: unknown = event.command[event.commandName];
+    const key = typeof target === 'string' ? `${event.commandName} ${target}` : event.commandName;
+    counts[key] = (counts[key] ?? 0) + 1;
+  });
+  return () => ({ ...counts });
 }
 
 export async function serveUnderBench(start: () => Promise<ServerUnderTest>): Promise<void> {

@@ -8,7 +8,7 @@ import { startGatehouse } from '../../src/gatehouse.js';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { hashPassword, hashingPolicy, verifyPassword, type HashingPolicy } from '../../src/accounts/password.js';
 import { CLIENT_SECRET, benchDatabase, storageLabel, USER_CLAIMS, USER_PASSWORD, gatehouseYaml } from '../fixture.js';
-import { serveUnderBench } from './child.js';
+import { countCommands, serveUnderBench } from './child.js';
 
 /** For the results table (a `$`-separated hash prefix would read as math in Markdown). */
 function describe(policy: HashingPolicy): string {
@@ -34,6 +34,7 @@ await serveUnderBench(async () => {
     storage: storageLabel(gatehouse.storage.kind),
     provider: gatehouse.provider,
     accountId: owner._id,
+    commands: countCommands(gatehouse.db.client),
     async createUsers(count: number) {
       const hash = await hashPassword(USER_PASSWORD, params);
       const names = Array.from({ length: count }, (_, index) => `bench-user-${index}`);

@@ -3,6 +3,7 @@ export type Command =
   | { id: number; type: 'mint-codes'; count: number; resource?: string }
   | { id: number; type: 'create-users'; count: number }
   | { id: number; type: 'kdf-cost'; concurrency: number }
+  | { id: number; type: 'commands' }
   | { id: number; type: 'peak-rss' }
   | { id: number; type: 'stop' };
 

@@ -18,6 +18,10 @@ export interface AccountDocument {
   updatedAt: Date;
 }
 
+/** What signing in to a client needs of an account (no password hash): findAccount, claims, hooks. */
+export const ACCOUNT_VIEW_FIELDS = ['_id', 'username', 'claims', 'disabled'] as const;
+export type AccountView = Pick<AccountDocument, (typeof ACCOUNT_VIEW_FIELDS)[number]>;
+
 /** Claim field names: plain identifiers, so a field can never be a Mongo operator or a dotted path. */
 export const CLAIM_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -114,6 +118,12 @@ export class AccountStore {
 
   async findById(sub: string): Promise<AccountDocument | undefined> {
     return (await this.collection.findOne({ _id: String(sub) })) ?? undefined;
+  }
+
+  /** The account without its password hash, for the protocol paths. */
+  async findViewById(sub: string): Promise<AccountView | undefined> {
+    const projection = Object.fromEntries(ACCOUNT_VIEW_FIELDS.map((field) => [field, 1]));
+    return (await this.collection.findOne<AccountView>({ _id: String(sub) }, { projection })) ?? undefined;
   }
 
   async list(): Promise<AccountDocument[]> {

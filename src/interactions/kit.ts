@@ -2,7 +2,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
+import { errors, type InteractionResults } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { ExternalDirectory, PasswordAuthenticator } from '../accounts/authenticator.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -80,10 +80,15 @@ export function interactionKit(deps: InteractionDeps) {
   /** The page's language: the request's ui_locales, then Accept-Language. */
   const localeOf = (ctx: Context, details: Details) => pageLocale(deps.render, ctx, details.params.ui_locales);
 
-  async function finish(ctx: Context, result: Parameters<Provider['interactionResult']>[2], merge: boolean) {
-    const redirectTo = await live.current.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+  /**
+   * What provider.interactionResult does, on the interaction this request already loaded (interactionResult would
+   * read it again): record the result, save it with its remaining lifetime, and send the browser back to the provider.
+   */
+  async function finish(ctx: Context, details: Details, result: InteractionResults, merge: boolean) {
+    details.result = merge && !('error' in result) ? { ...details.lastSubmission, ...result } : result;
+    await details.persist();
     ctx.status = 303;
-    ctx.redirect(redirectTo);
+    ctx.redirect(details.returnTo);
   }
 
   /**
@@ -110,7 +115,7 @@ export function interactionKit(deps: InteractionDeps) {
 
   /** Records a completed sign-in (or step-up) and hands it to oidc-provider, which continues the authorization. */
   async function signIn(ctx: Context, details: Details, account: { _id: string; username: string }, amr: string[]) {
-    await finish(ctx, await recordSignIn(ctx, details, account, amr), false);
+    await finish(ctx, details, await recordSignIn(ctx, details, account, amr), false);
   }
 
   return {

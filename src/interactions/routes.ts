@@ -98,7 +98,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       requestId: ctx.state.requestId,
       detail: { grantId },
     });
-    await kit.finish(ctx, { consent: details.grantId ? {} : { grantId } }, true);
+    await kit.finish(ctx, details, { consent: details.grantId ? {} : { grantId } }, true);
   });
 
   router.post('/:uid/abort', kit.form, async (ctx) => {
@@ -112,7 +112,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
       requestId: ctx.state.requestId,
       detail: { cancelled: true },
     });
-    await kit.finish(ctx, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
+    await kit.finish(ctx, details, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
   });
 
   addSecondFactorRoutes(router, kit);

@@ -9,6 +9,7 @@ import type { HookModule } from '../hooks/types.js';
 import { buildTtl } from '../tokens/ttl.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { createMongoAdapter } from '../storage/mongo-adapter.js';
+import { ACCOUNT_JOINS } from '../accounts/request-accounts.js';
 import type { Render } from '../views/render.js';
 import { accountClient, EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
 import { addMfaPrompt, SUPPORTED_ACR_VALUES } from './mfa-policy.js';
@@ -49,7 +50,7 @@ export function createProvider({
   const { allowed } = policy;
   const allowedToIntrospect = introspectionAllowed(policy);
   const configuration: Configuration = {
-    adapter: createMongoAdapter(db),
+    adapter: createMongoAdapter(db, ACCOUNT_JOINS),
     clients: [...config.clients.map(toClientMetadata), ...(config.account.enabled ? [accountClient(config.issuer)] : [])],
     jwks: jwks as Configuration['jwks'],
     cookies: { keys: cookieKeys },

@@ -1,13 +1,31 @@
 // The oidc-provider Adapter on MongoDB: one collection per model, `_id` = model id, `expiresAt` TTL.
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
+import { modelCollection, modelInRequestKey, revokeGrant, type StoredModel } from './model-collections.js';
 import { retryOnFailover } from './errors.js';
+import { forgetInRequest, inRequestScope, rememberInRequest, takeFromRequest } from './request-scope.js';
 
-/** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives. */
-export function createMongoAdapter(db: Db): (model: string) => MongoAdapter {
-  return (model: string) => new MongoAdapter(db, model);
+/**
+ * A document of another collection that a model's payload points at and that the same request will read next (the
+ * account behind a token): found in the same round trip as the model by a $lookup, and kept for the rest of the request.
+ */
+export interface Join {
+  /** The other collection, looked up by `_id`. */
+  from: string;
+  /** The payload field holding that `_id` (a dotted path for a nested one). */
+  field: string;
+  /** The fields of the other document to fetch. */
+  fields: readonly string[];
+  /** Where the request scope keeps it: `${key}:${id}`. */
+  key: string;
 }
+
+/** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives; `joins` are by model name. */
+export function createMongoAdapter(db: Db, joins: Partial<Record<string, Join>> = {}): (model: string) => MongoAdapter {
+  return (model: string) => new MongoAdapter(db, model, joins[model]);
+}
+
+const JOINED = '_joined';
 
 export class MongoAdapter implements Adapter {
   private readonly collection: Collection<StoredModel>;
@@ -15,11 +33,13 @@ export class MongoAdapter implements Adapter {
   constructor(
     private readonly db: Db,
     readonly model: string,
+    private readonly join?: Join,
   ) {
     this.collection = modelCollection(db, model);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    forgetInRequest(modelInRequestKey(this.model, id));
     const update: Partial<StoredModel> = { payload };
     const unset: Record<string, ''> = {};
     if (expiresIn === undefined) unset.expiresAt = '';
@@ -32,6 +52,10 @@ export class MongoAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    // Read a moment ago by a query of ours in this request (an account's latest grant): served once, not read twice.
+    const known = takeFromRequest<StoredModel>(modelInRequestKey(this.model, id));
+    if (known) return live(known.value);
+    if (this.join && inRequestScope()) return this.findJoined(String(id), this.join);
     return this.findOne({ _id: String(id) });
   }
 
@@ -48,6 +72,7 @@ export class MongoAdapter implements Adapter {
    * token) would both pass that check. The loser of the conditional write is treated as reuse: the grant is revoked.
    */
   async consume(id: string): Promise<void> {
+    forgetInRequest(modelInRequestKey(this.model, id));
     if (await this.tryConsume(id)) return;
     const found = await this.collection.findOne({ _id: String(id) });
     if (found?.payload.grantId) await revokeGrant(this.db, String(found.payload.grantId));
@@ -64,6 +89,7 @@ export class MongoAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    forgetInRequest(modelInRequestKey(this.model, id));
     await retryOnFailover(() => this.collection.deleteOne({ _id: String(id) }));
   }
 
@@ -73,9 +99,28 @@ export class MongoAdapter implements Adapter {
   }
 
   private async findOne(filter: Record<string, string>): Promise<AdapterPayload | undefined> {
-    const found = await this.collection.findOne(filter);
-    // The TTL monitor sweeps only every minute or so: an expired document must already be invisible.
-    if (!found || (found.expiresAt && found.expiresAt.getTime() <= Date.now())) return undefined;
-    return found.payload;
+    return live(await this.collection.findOne(filter));
   }
+
+  /** One aggregate instead of two finds: the model by `_id`, and the document its payload points at. */
+  private async findJoined(id: string, join: Join): Promise<AdapterPayload | undefined> {
+    const [found] = await this.collection
+      .aggregate<StoredModel & { [JOINED]: Document[] }>([
+        { $match: { _id: id } },
+        { $limit: 1 },
+        { $lookup: { from: join.from, localField: `payload.${join.field}`, foreignField: '_id', as: JOINED } },
+        { $project: { payload: 1, expiresAt: 1, ...Object.fromEntries(join.fields.map((field) => [`${JOINED}.${field}`, 1])) } },
+      ])
+      .toArray();
+    const payload = live(found);
+    const target = join.field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], payload);
+    if (typeof target === 'string') rememberInRequest(`${join.key}:${target}`, found![JOINED][0] ?? null);
+    return payload;
+  }
+}
+
+/** The TTL monitor sweeps only every minute or so: an expired document must already be invisible. */
+function live(found: StoredModel | null | undefined): AdapterPayload | undefined {
+  if (!found || (found.expiresAt && found.expiresAt.getTime() <= Date.now())) return undefined;
+  return found.payload;
 }

@@ -1,0 +1,35 @@
+// The account a request works with, read once per request: joined to the token it read first, or read here and kept.
+import type { Join } from '../storage/mongo-adapter.js';
+import { recallInRequest, rememberInRequest } from '../storage/request-scope.js';
+import { ACCOUNT_VIEW_FIELDS, type AccountStore, type AccountView } from './account-store.js';
+
+const KEY = 'account';
+
+const ACCOUNT_JOIN: Join = { from: 'accounts', field: 'accountId', fields: ACCOUNT_VIEW_FIELDS, key: KEY };
+
+/**
+ * The models read first on the paths that then ask for the account: the code (code exchange), the refresh token
+ * (refresh), the access token (userinfo) and the interaction a sign-in resumes with (its login result). Their find
+ * fetches the account in the same round trip, fresh from the database, so no instance serves a disabled flag or claims
+ * older than the request.
+ */
+export const ACCOUNT_JOINS: Record<string, Join> = {
+  AuthorizationCode: ACCOUNT_JOIN,
+  RefreshToken: ACCOUNT_JOIN,
+  AccessToken: ACCOUNT_JOIN,
+  Interaction: { ...ACCOUNT_JOIN, field: 'result.login.accountId' },
+};
+
+/** Accounts by `sub` as this request has already read them, else from the store (and then kept for the request). */
+export class RequestAccounts {
+  constructor(private readonly accounts: AccountStore) {}
+
+  async findById(sub: string): Promise<AccountView | undefined> {
+    const key = `${KEY}:${sub}`;
+    const known = recallInRequest<AccountView>(key);
+    if (known) return known.value ?? undefined;
+    const account = await this.accounts.findViewById(sub);
+    rememberInRequest(key, account ?? null);
+    return account;
+  }
+}
