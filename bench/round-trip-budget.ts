@@ -40,17 +40,13 @@ export interface BudgetedCommand {
  */
 export const SIGN_IN_BUDGET: BudgetedCommand[] = [
   { step: 'GET /auth', command: 'update oidc_Interaction', why: 'oidc-provider stores the interaction the login page answers' },
-  {
-    step: 'GET /interaction/:uid',
-    command: 'aggregate oidc_Interaction',
-    why: 'the interaction bound to the browser cookie (its account join finds nothing yet)',
-  },
+  { step: 'GET /interaction/:uid', command: 'find oidc_Interaction', why: 'the interaction bound to the browser cookie' },
   {
     step: 'GET /interaction/:uid',
     command: 'find pending_second_factor',
     why: 'whether this interaction already passed the password and now awaits a second factor (then that page shows)',
   },
-  { step: 'POST /interaction/:uid/login', command: 'aggregate oidc_Interaction', why: 'the interaction the form answers, CSRF-checked' },
+  { step: 'POST /interaction/:uid/login', command: 'find oidc_Interaction', why: 'the interaction the form answers, CSRF-checked' },
   {
     step: 'POST /interaction/:uid/login',
     command: 'findAndModify login_throttle',

@@ -9,9 +9,9 @@ const ACCOUNT_JOIN: Join = { from: 'accounts', field: 'accountId', fields: ACCOU
 
 /**
  * The models read first on the paths that then ask for the account: the code (code exchange), the refresh token
- * (refresh), the access token (userinfo) and the interaction a sign-in resumes with (its login result). Their find
- * fetches the account in the same round trip, fresh from the database, so no instance serves a disabled flag or claims
- * older than the request.
+ * (refresh), the access token (userinfo) and the interaction a sign-in resumes with (its login result). Inside a
+ * request oidc-provider routes, their find fetches the account in the same round trip, fresh from the database, so no
+ * instance serves a disabled flag or claims older than the request. (The login pages read interactions plainly.)
  */
 export const ACCOUNT_JOINS: Record<string, Join> = {
   AuthorizationCode: ACCOUNT_JOIN,

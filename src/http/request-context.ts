@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
-import { runInRequestScope } from '../storage/request-scope.js';
 
 /** A proxy's request id is kept only when it is plainly an id: short, and nothing a log viewer could misread. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
@@ -15,8 +14,7 @@ export function requestContext(logger: Logger, trustProxy: boolean): Middleware 
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {
-      // Documents read early in the request (the account behind a token) are reused later in it, never after.
-      await runInRequestScope(next);
+      await next();
     } finally {
       // The path only: query strings can carry codes and hints that do not belong in logs. Routes polled by machines
       // (health probes) lower their line to debug through ctx.state.logLevel.

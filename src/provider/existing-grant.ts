@@ -3,7 +3,8 @@
 import type { Db } from 'mongodb';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { latestGrantId } from '../storage/model-collections.js';
+import { latestGrant } from '../storage/model-collections.js';
+import { modelInRequestKey, rememberInRequest } from '../storage/request-scope.js';
 import { narrow, type AllowedScopes } from '../tokens/scope-policy.js';
 import { addMissing } from './grant.js';
 import { keepRememberedOfflineAccess } from './offline-access.js';
@@ -19,10 +20,19 @@ export const existingGrants = (db: Db, allowed: AllowedScopes) => async (ctx: Ko
   const current = await find(oidc.result?.consent?.grantId || session.grantIdFor(client.clientId));
   if (client.metadata().first_party === true) return firstPartyGrant(ctx, allowed, current);
   // A new session (or one whose grant was revoked) falls back to what the user allowed this client before.
-  const grant = current ?? (session.accountId ? await find(await latestGrantId(db, session.accountId, client.clientId)) : undefined);
+  const grant = current ?? (session.accountId ? await rememberedGrant(ctx, db, session.accountId) : undefined);
   keepRememberedOfflineAccess(ctx, grant);
   return grant;
 };
+
+/** The account's latest grant for the client. Its document is handed to Grant.find for this request: one round trip, not two. */
+async function rememberedGrant(ctx: KoaContextWithOIDC, db: Db, accountId: string): Promise<Grant | undefined> {
+  const { provider, client } = ctx.oidc;
+  const latest = await latestGrant(db, accountId, client!.clientId);
+  if (!latest) return undefined;
+  rememberInRequest(modelInRequestKey('Grant', latest._id), latest);
+  return (await provider.Grant.find(latest._id)) ?? undefined;
+}
 
 /** A first-party client's users see no consent page: its session grant (or a new one) gets what the request asks. */
 async function firstPartyGrant(ctx: KoaContextWithOIDC, allowed: AllowedScopes, existing: Grant | undefined): Promise<Grant> {

@@ -4,7 +4,6 @@ import type { Collection, Db } from 'mongodb';
 import type { AdapterPayload } from 'oidc-provider';
 import { recordPendingLogouts } from './pending-logouts.js';
 import { retryOnFailover } from './errors.js';
-import { rememberInRequest } from './request-scope.js';
 
 /** Models whose artifacts belong to a grant and die with it (oidc-provider's grant-bound tokens). */
 export const GRANT_BOUND_MODELS = [
@@ -65,17 +64,11 @@ export async function createModelIndexes(db: Db): Promise<void> {
   );
 }
 
-/** Where the request scope keeps a model's document that one of our own queries already read. */
-export function modelInRequestKey(model: string, id: string): string {
-  return `oidc:${model}:${id}`;
-}
-
 /**
- * The id of the newest unexpired Grant an account holds for a client, or undefined: what the user consented to in
- * another (or an ended) browser session. Callers load it through oidc-provider's Grant model, which checks it again;
- * the document is kept for that one load in the same request, so it costs no second round trip.
+ * The newest unexpired Grant an account holds for a client, or undefined: what the user consented to in another (or
+ * an ended) browser session. Callers load it through oidc-provider's Grant model, which checks it again.
  */
-export async function latestGrantId(db: Db, accountId: string, clientId: string): Promise<string | undefined> {
+export async function latestGrant(db: Db, accountId: string, clientId: string): Promise<StoredModel | undefined> {
   const found = await modelCollection(db, 'Grant').findOne(
     {
       'payload.accountId': String(accountId),
@@ -86,8 +79,7 @@ export async function latestGrantId(db: Db, accountId: string, clientId: string)
     // iat has whole seconds: grants from the same second are ordered by _id, so every server returns the same one.
     { sort: { 'payload.iat': -1, _id: -1 } },
   );
-  if (found) rememberInRequest(modelInRequestKey('Grant', found._id), found);
-  return found?._id;
+  return found ?? undefined;
 }
 
 /** Deletes a grant and every artifact bound to it, as oidc-provider's own revocation does. */

@@ -1,9 +1,9 @@
 // The oidc-provider Adapter on MongoDB: one collection per model, `_id` = model id, `expiresAt` TTL.
 import type { Collection, Db, Document } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { modelCollection, modelInRequestKey, revokeGrant, type StoredModel } from './model-collections.js';
+import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
 import { retryOnFailover } from './errors.js';
-import { forgetInRequest, inRequestScope, rememberInRequest, takeFromRequest } from './request-scope.js';
+import { forgetInRequest, inRequestScope, modelInRequestKey, rememberInRequest, takeFromRequest } from './request-scope.js';
 
 /**
  * A document of another collection that a model's payload points at and that the same request will read next (the
@@ -14,7 +14,7 @@ export interface Join {
   from: string;
   /** The payload field holding that `_id` (a dotted path for a nested one). */
   field: string;
-  /** The fields of the other document to fetch. */
+  /** The fields of the other document to fetch (top-level names). */
   fields: readonly string[];
   /** Where the request scope keeps it: `${key}:${id}`. */
   key: string;
@@ -102,19 +102,27 @@ export class MongoAdapter implements Adapter {
     return live(await this.collection.findOne(filter));
   }
 
-  /** One aggregate instead of two finds: the model by `_id`, and the document its payload points at. */
+  /** One aggregate instead of two finds: the model by `_id`, and the fields needed of the document its payload points at. */
   private async findJoined(id: string, join: Join): Promise<AdapterPayload | undefined> {
+    const project = Object.fromEntries(join.fields.map((field) => [field, 1]));
     const [found] = await this.collection
       .aggregate<StoredModel & { [JOINED]: Document[] }>([
         { $match: { _id: id } },
-        { $limit: 1 },
-        { $lookup: { from: join.from, localField: `payload.${join.field}`, foreignField: '_id', as: JOINED } },
-        { $project: { payload: 1, expiresAt: 1, ...Object.fromEntries(join.fields.map((field) => [`${JOINED}.${field}`, 1])) } },
+        // localField/foreignField with a pipeline is MongoDB 5.0's concise form: an _id lookup that returns only these fields.
+        {
+          $lookup: {
+            from: join.from,
+            localField: `payload.${join.field}`,
+            foreignField: '_id',
+            pipeline: [{ $project: project }],
+            as: JOINED,
+          },
+        },
       ])
       .toArray();
     const payload = live(found);
     const target = join.field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], payload);
-    if (typeof target === 'string') rememberInRequest(`${join.key}:${target}`, found![JOINED][0] ?? null);
+    if (typeof target === 'string') rememberInRequest(`${join.key}:${target}`, found?.[JOINED][0] ?? null);
     return payload;
   }
 }

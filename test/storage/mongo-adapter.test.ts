@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { AdapterPayload } from 'oidc-provider';
 import { createMongoAdapter } from '../../src/storage/mongo-adapter.js';
-import { createModelIndexes, latestGrantId, modelCollectionName, GRANT_BOUND_MODELS } from '../../src/storage/model-collections.js';
+import { createModelIndexes, latestGrant, modelCollectionName, GRANT_BOUND_MODELS } from '../../src/storage/model-collections.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
 let storage: TestStorage;
@@ -68,7 +68,7 @@ describe('MongoAdapter', () => {
     expect(await adapter.find('at-expired')).toBeUndefined();
   });
 
-  it("latestGrantId: an account's newest unexpired grant for a client, looked up by strings only", async () => {
+  it("latestGrant: an account's newest unexpired grant for a client, looked up by strings only", async () => {
     const grants = adapterFor('Grant');
     await grants.upsert('g-older', { accountId: 'acc-l', clientId: 'c-l', iat: 100 }, 600);
     await grants.upsert('g-newer', { accountId: 'acc-l', clientId: 'c-l', iat: 200 }, 600);
@@ -79,11 +79,11 @@ describe('MongoAdapter', () => {
     await storage.db
       .collection<{ _id: string }>(modelCollectionName('Grant'))
       .updateOne({ _id: 'g-expired' }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await latestGrantId(storage.db, 'acc-l', 'c-l')).toBe('g-newer');
+    expect((await latestGrant(storage.db, 'acc-l', 'c-l'))?._id).toBe('g-newer');
     await grants.upsert('g-forever', { accountId: 'acc-l', clientId: 'c-l', iat: 500 }, undefined);
-    expect(await latestGrantId(storage.db, 'acc-l', 'c-l')).toBe('g-forever');
-    expect(await latestGrantId(storage.db, 'acc-l', 'c-none')).toBeUndefined();
-    expect(await latestGrantId(storage.db, { $ne: null } as unknown as string, 'c-l')).toBeUndefined();
+    expect((await latestGrant(storage.db, 'acc-l', 'c-l'))?._id).toBe('g-forever');
+    expect((await latestGrant(storage.db, 'acc-l', 'c-none'))?._id).toBeUndefined();
+    expect((await latestGrant(storage.db, { $ne: null } as unknown as string, 'c-l'))?._id).toBeUndefined();
   });
 
   it('finds by userCode', async () => {

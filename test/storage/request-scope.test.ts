@@ -1,84 +1,113 @@
-// Reads folded into one round trip: a model's find that also fetches the document its payload points at, and a document
-// our own query read, served once to the adapter within the same request and never to another.
+// Reads folded into one round trip, inside a request oidc-provider routes: a model's find that also fetches the document
+// its payload points at, and a document our own query read, served once to the adapter in the same request only.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import type { AdapterPayload } from 'oidc-provider';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import Provider, { type AdapterPayload } from 'oidc-provider';
 import { createMongoAdapter, type Join } from '../../src/storage/mongo-adapter.js';
-import { createModelIndexes, latestGrantId, modelCollectionName } from '../../src/storage/model-collections.js';
-import { recallInRequest, runInRequestScope } from '../../src/storage/request-scope.js';
+import { createModelIndexes, latestGrant, modelCollectionName } from '../../src/storage/model-collections.js';
+import { inRequestScope, modelInRequestKey, recallInRequest, rememberInRequest } from '../../src/storage/request-scope.js';
 import { connectDatabase, type Database } from '../../src/storage/connect.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
+const OWNER: Join = { from: 'owners', field: 'accountId', fields: ['_id', 'name'], key: 'owner' };
 let storage: TestStorage;
 /** Gatehouse's own kind of client (command monitoring on), to count what the adapter sends. */
 let monitored: Database;
-const OWNER: Join = { from: 'owners', field: 'owner.id', fields: ['_id', 'name'], key: 'owner' };
 let adapterFor: ReturnType<typeof createMongoAdapter>;
+let provider: Provider;
+let server: Server;
+let url: string;
 const commands: string[] = [];
+/** Runs inside oidc-provider's findAccount, that is inside a request it routes (userinfo here). */
+let probe: () => Promise<unknown> = async () => undefined;
+let probed: unknown;
 
 beforeAll(async () => {
   storage = await startTestStorage();
   monitored = await connectDatabase(storage.uri, storage.dbName);
   await createModelIndexes(monitored.db);
   adapterFor = createMongoAdapter(monitored.db, { AccessToken: OWNER });
-  await storage.db.collection('owners').insertOne({ _id: 'o-1' as never, name: 'Olga', secret: 'not fetched' });
+  await storage.db.collection('owners').insertOne({ _id: 'o-1' as never, name: 'Olga', secret: 'not kept' });
   monitored.client.on('commandStarted', (event) => commands.push(event.commandName));
+  provider = new Provider('http://127.0.0.1', {
+    adapter: adapterFor,
+    clients: [{ client_id: 'c', client_secret: 'c-secret-0123456789abcdef0123456789', redirect_uris: ['http://127.0.0.1:9/cb'] }],
+    findAccount: async (_ctx, sub) => {
+      probed = await probe();
+      return { accountId: sub, claims: async () => ({ sub }) };
+    },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: () => '/interaction' },
+  });
+  server = createServer(provider.callback());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
   await monitored.client.close();
   await storage.stop();
 });
 
-const token = (owner: string) => ({ kind: 'AccessToken', owner: { id: owner }, accountId: owner }) as unknown as AdapterPayload;
+/** A userinfo request with a fresh access token for `accountId`: its find is the joined one, then findAccount probes. */
+async function inRequest(accountId: string, run: () => Promise<unknown>): Promise<unknown> {
+  const client = await provider.Client.find('c');
+  const token = await new provider.AccessToken({ accountId, client, grantId: 'g-none', scope: 'openid' } as never).save();
+  probe = run;
+  probed = undefined;
+  commands.length = 0;
+  await (await fetch(`${url}/me`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+  return probed;
+}
 
 describe('request scope', () => {
-  it('fetches the joined document with the model in one command, only the listed fields, for this request only', async () => {
-    const adapter = adapterFor('AccessToken');
-    await adapter.upsert('at-1', token('o-1'), 60);
-    await adapter.upsert('at-2', token('o-missing'), 60);
-    commands.length = 0;
-    const seen = await runInRequestScope(async () => {
-      const payload = await adapter.find('at-1');
-      const missing = await adapter.find('at-2');
-      return { payload, missing, owner: recallInRequest('owner:o-1'), absent: recallInRequest('owner:o-missing') };
-    });
-    expect(commands).toEqual(['aggregate', 'aggregate']);
-    expect(seen.payload).toEqual(token('o-1'));
-    expect(seen.owner).toEqual({ value: { _id: 'o-1', name: 'Olga' } });
+  it('fetches the joined document with the model in one command, keeps only the listed fields, for this request only', async () => {
+    const seen = await inRequest('o-1', async () => ({ owner: recallInRequest('owner:o-1'), commands: [...commands] }));
+    expect(seen).toEqual({ owner: { value: { _id: 'o-1', name: 'Olga' } }, commands: ['aggregate'] });
     // Read and found absent is an answer too (null), distinct from never read (undefined).
-    expect(seen.absent).toEqual({ value: null });
-    expect(seen.missing).toEqual(token('o-missing'));
-    expect(recallInRequest('owner:o-1')).toBeUndefined();
-    await runInRequestScope(async () => expect(recallInRequest('owner:o-1')).toBeUndefined());
+    expect(await inRequest('o-missing', async () => recallInRequest('owner:o-missing'))).toEqual({ value: null });
+    expect(await inRequest('o-missing', async () => recallInRequest('owner:o-1'))).toBeUndefined();
+    expect([inRequestScope(), recallInRequest('owner:o-1')]).toEqual([false, undefined]);
   });
 
   it('hides an expired model on the joined path as on the plain one, and finds plainly outside a request', async () => {
     const adapter = adapterFor('AccessToken');
-    await adapter.upsert('at-old', token('o-1'), 60);
+    const payload = { kind: 'AccessToken', accountId: 'o-1' } as unknown as AdapterPayload;
+    await adapter.upsert('at-old', payload, 60);
     await storage.db
       .collection(modelCollectionName('AccessToken'))
       .updateOne({ _id: 'at-old' as never }, { $set: { expiresAt: new Date(0) } });
-    expect(await runInRequestScope(() => adapter.find('at-old'))).toBeUndefined();
+    expect(await inRequest('o-1', () => adapter.find('at-old'))).toBeUndefined();
+    await adapter.upsert('at-1', payload, 60);
     commands.length = 0;
-    expect(await adapter.find('at-1')).toEqual(token('o-1'));
+    expect(await adapter.find('at-1')).toEqual(payload);
     expect(commands).toEqual(['find']);
   });
 
-  it("serves the grant latestGrantId read to the adapter's next find in the same request, once, and forgets it on a write", async () => {
+  it("serves a grant our own query read (an account's latest) to the adapter's next find in the request, once; a write forgets it", async () => {
     const grants = adapterFor('Grant');
     const grant = { kind: 'Grant', accountId: 'acc-s', clientId: 'c-s', iat: 1 } as unknown as AdapterPayload;
+    const changed = { ...grant, iat: 2 } as AdapterPayload;
     await grants.upsert('g-s', grant, 60);
-    commands.length = 0;
-    await runInRequestScope(async () => {
-      expect(await latestGrantId(monitored.db, 'acc-s', 'c-s')).toBe('g-s');
-      expect(await grants.find('g-s')).toEqual(grant);
-      expect(commands).toEqual(['find']);
-      expect(await grants.find('g-s')).toEqual(grant);
-      expect(commands).toEqual(['find', 'find']);
-
-      await latestGrantId(monitored.db, 'acc-s', 'c-s');
-      const changed = { ...grant, iat: 2 } as AdapterPayload;
+    const keep = async () => {
+      const latest = (await latestGrant(monitored.db, 'acc-s', 'c-s'))!;
+      rememberInRequest(modelInRequestKey('Grant', latest._id), latest);
+    };
+    const seen = await inRequest('o-1', async () => {
+      const steps: unknown[] = [];
+      commands.length = 0;
+      await keep();
+      steps.push(await grants.find('g-s'), [...commands]);
+      steps.push(await grants.find('g-s'), [...commands]);
+      await keep();
       await grants.upsert('g-s', changed, 60);
-      expect(await grants.find('g-s')).toEqual(changed);
+      steps.push(await grants.find('g-s'));
+      return steps;
     });
+    expect(seen).toEqual([grant, ['find'], grant, ['find', 'find'], changed]);
   });
 });

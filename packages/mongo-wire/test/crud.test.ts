@@ -328,6 +328,68 @@ describe('aggregation', () => {
       .toArray();
     expect(out).toEqual([{ _id: 'ann', n: 2 }]);
   });
+  it("answers an equality $lookup and $limit directly, with mongod's matching of missing, null and array values", async () => {
+    await h.db
+      .collection<{ _id: string } & Document>('people')
+      .insertMany([
+        { _id: 'p1', team: 't1', tag: 'y' },
+        { _id: 'p2', team: ['t1', 't2'] },
+        { _id: 'p3' },
+        { _id: 'p4', team: null },
+        { _id: 'p5', team: 'nobody' },
+        { _id: 'p6', team: [{ id: 't2' }] },
+      ]);
+    await h.db
+      .collection<{ _id: string } & Document>('teams')
+      .insertMany([{ _id: 't1', tags: ['x'] }, { _id: 't2', tags: ['x', 'y'] }, { _id: 't3' }, { _id: 't4', tags: 'y' }]);
+    const joinedIds = async (localField: string, foreignField: string) =>
+      Object.fromEntries(
+        (
+          await h.db
+            .collection('people')
+            .aggregate<Document>([{ $lookup: { from: 'teams', localField, foreignField, as: 'joined' } }])
+            .toArray()
+        ).map((doc) => [doc._id, (doc.joined as Document[]).map((team) => team._id)]),
+      );
+    // Each element of a local array is a key; a missing or null key matches a missing or null foreign field.
+    expect(await joinedIds('team', '_id')).toEqual({ p1: ['t1'], p2: ['t1', 't2'], p3: [], p4: [], p5: [], p6: [] });
+    expect(await joinedIds('team.id', '_id')).toEqual({ p1: [], p2: [], p3: [], p4: [], p5: [], p6: ['t2'] });
+    const all = ['t1', 't2', 't3', 't4'];
+    expect(await joinedIds('team', 'missing')).toEqual({ p1: [], p2: [], p3: all, p4: all, p5: [], p6: [] });
+    // A foreign array matches when it holds the key.
+    expect(await joinedIds('tag', 'tags')).toEqual({ p1: ['t2', 't4'], p2: ['t3'], p3: ['t3'], p4: ['t3'], p5: ['t3'], p6: ['t3'] });
+
+    const people = h.db.collection('people');
+    const lookup = { $lookup: { from: 'teams', localField: 'team', foreignField: '_id', as: 'joined' } };
+    expect(await people.aggregate<Document>([{ $match: { _id: 'p2' } }, { $limit: 1 }, lookup]).toArray()).toEqual([
+      {
+        _id: 'p2',
+        team: ['t1', 't2'],
+        joined: [
+          { _id: 't1', tags: ['x'] },
+          { _id: 't2', tags: ['x', 'y'] },
+        ],
+      },
+    ]);
+    expect((await people.aggregate<Document>([{ $limit: 2 }]).toArray()).map((doc) => doc._id)).toEqual(['p1', 'p2']);
+    // A sub-pipeline of one inclusion $project keeps those top-level fields (and _id unless excluded).
+    const projected = (project: Document) =>
+      people
+        .aggregate<Document>([
+          { $match: { _id: 'p2' } },
+          { $lookup: { from: 'teams', localField: 'team', foreignField: '_id', pipeline: [{ $project: project }], as: 'joined' } },
+        ])
+        .toArray();
+    expect((await projected({ tags: 1 }))[0]!.joined).toEqual([
+      { _id: 't1', tags: ['x'] },
+      { _id: 't2', tags: ['x', 'y'] },
+    ]);
+    expect((await projected({ _id: 0, tags: true }))[0]!.joined).toEqual([{ tags: ['x'] }, { tags: ['x', 'y'] }]);
+    // Stages after the direct ones still run (through mingo).
+    expect(
+      await people.aggregate<Document>([{ $match: { _id: 'p1' } }, lookup, { $project: { n: { $size: '$joined' } } }]).toArray(),
+    ).toEqual([{ _id: 'p1', n: 1 }]);
+  });
 });
 
 describe('refusals', () => {

@@ -13,6 +13,72 @@ function collectionDocs(ctx: CommandContext, name: string, filter: unknown = {})
   return ctx.store.collection(ctx.db, name)?.find(filter) ?? [];
 }
 
+type DirectStage = (ctx: CommandContext, docs: Document[]) => Document[];
+
+/**
+ * Stages with one plain meaning, answered without mingo: it builds an aggregator per command (tens of microseconds
+ * even for $limit) and resolves a $lookup by copying the whole foreign collection. Anything else returns undefined.
+ */
+function directStage(stage: Document | undefined): DirectStage | undefined {
+  if (!stage || Object.keys(stage).length !== 1) return undefined;
+  if (Number.isSafeInteger(stage.$limit) && stage.$limit > 0) return (_ctx, docs) => docs.slice(0, stage.$limit);
+  const spec = equalityLookupSpec(stage.$lookup);
+  return spec && ((ctx, docs) => docs.map((doc) => ({ ...doc, [spec.as]: equalityLookup(ctx, doc, spec) })));
+}
+
+interface LookupSpec {
+  from: string;
+  localField: string;
+  foreignField: string;
+  as: string;
+  /** Top-level fields kept from each foreign document (a `pipeline: [{$project: {a: 1}}]`); all when undefined. */
+  keep?: string[];
+  keepId: boolean;
+}
+
+/** $lookup's equality form, optionally with a sub-pipeline of one top-level inclusion $project (MongoDB 5.0+). */
+function equalityLookupSpec(lookup: unknown): LookupSpec | undefined {
+  if (!isPlainObject(lookup)) return undefined;
+  const { from, localField, foreignField, as, pipeline, ...other } = lookup;
+  if (Object.keys(other).length > 0) return undefined;
+  if (![from, localField, foreignField, as].every((value) => typeof value === 'string' && value.length > 0)) return undefined;
+  if ((as as string).includes('.') || (as as string).startsWith('$')) return undefined;
+  const spec = { from, localField, foreignField, as } as LookupSpec;
+  if (pipeline === undefined) return { ...spec, keepId: true };
+  const project: unknown =
+    Array.isArray(pipeline) && pipeline.length === 1 && isPlainObject(pipeline[0]) ? pipeline[0].$project : undefined;
+  if (!isPlainObject(project) || Object.keys(pipeline[0] as Document).length !== 1) return undefined;
+  const entries = Object.entries(project);
+  const plain = (field: string) => field.length > 0 && !field.includes('.') && !field.startsWith('$');
+  const included = (value: unknown) => value === 1 || value === true;
+  const excluded = (value: unknown) => value === 0 || value === false;
+  if (!entries.every(([field, value]) => plain(field) && (included(value) || (field === '_id' && excluded(value))))) return undefined;
+  const keep = entries.filter(([field, value]) => field !== '_id' && included(value)).map(([field]) => field);
+  if (keep.length === 0) return undefined;
+  return { ...spec, keep, keepId: !entries.some(([field, value]) => field === '_id' && excluded(value)) };
+}
+
+/**
+ * $lookup's equality form as mongod evaluates it: the local value (each element of an array; null when missing)
+ * matches foreign documents whose field equals it or, for an array field, holds it, as `$in` does. Asked of the
+ * foreign collection, so a lookup by _id takes its fast path and copies only the matches; a single string key is
+ * asked as plain equality, which needs no query compilation.
+ */
+function equalityLookup(ctx: CommandContext, doc: Document, spec: LookupSpec): Document[] {
+  const values = pathValues(doc, spec.localField).flatMap((value) => (Array.isArray(value) ? value : [value]));
+  const filter =
+    values.length === 1 && typeof values[0] === 'string'
+      ? { [spec.foreignField]: values[0] }
+      : { [spec.foreignField]: { $in: values.length > 0 ? values : [null] } };
+  const found = collectionDocs(ctx, spec.from, filter);
+  const keep = spec.keep;
+  if (!keep) return found;
+  // An inclusion projection of top-level fields: _id first unless excluded, then the kept fields in stored order.
+  return found.map((foreign) =>
+    Object.fromEntries(Object.entries(foreign).filter(([field]) => (field === '_id' ? spec.keepId : keep.includes(field)))),
+  );
+}
+
 const aggregate: CommandHandler = (body, ctx) => {
   if (typeof body.aggregate !== 'string') {
     throw new WireError('CommandNotSupported', 'database-level aggregation (aggregate: 1) is not supported by the gatehouse wire server');
@@ -34,17 +100,19 @@ const aggregate: CommandHandler = (body, ctx) => {
   // A leading $match runs through the collection (and its _id fast path) so only matches are copied.
   const [first, ...rest] = pipeline;
   const leadingMatch = first && isPlainObject(first.$match) ? first.$match : undefined;
-  const input = collectionDocs(ctx, name, leadingMatch ?? {});
-  const stages = leadingMatch ? rest : pipeline;
-  let results: Document[];
+  let results = collectionDocs(ctx, name, leadingMatch ?? {});
+  let stages = leadingMatch ? rest : pipeline;
+  // Then the stages answered directly (an equality $lookup, $limit), until the first that needs mingo.
+  for (let direct = directStage(stages[0]); direct; direct = directStage(stages[0])) {
+    results = direct(ctx, results);
+    stages = stages.slice(1);
+  }
   try {
-    results =
-      stages.length === 0
-        ? input
-        : (new Aggregator(stages, {
-            ...MINGO_OPTIONS,
-            collectionResolver: (other: string) => collectionDocs(ctx, other),
-          }).run(input) as Document[]);
+    if (stages.length > 0)
+      results = new Aggregator(stages, {
+        ...MINGO_OPTIONS,
+        collectionResolver: (other: string) => collectionDocs(ctx, other),
+      }).run(results) as Document[];
   } catch (err) {
     throw toWireError(err);
   }
