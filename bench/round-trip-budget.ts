@@ -3,9 +3,9 @@
 import type { CommandCounts, RoundTripPath } from './round-trips.js';
 
 /**
- * The protocol paths: no more commands than bare oidc-provider on the same adapter (the test checks that too). The
- * account that Gatehouse reads and bare oidc-provider does not is fetched with the token by a $lookup, so the
- * token's `find` is an `aggregate` (see src/accounts/request-accounts.ts).
+ * The protocol paths: no more commands than bare oidc-provider on the same adapter (the test checks that too). Where
+ * Gatehouse reads the account and bare oidc-provider does not (code exchange, refresh, userinfo), it is fetched with
+ * the token by a $lookup, so the token's `find` is an `aggregate` (see src/accounts/request-accounts.ts).
  */
 export const PROTOCOL_BUDGET: Record<Exclude<RoundTripPath, 'sign-in'>, CommandCounts> = {
   discovery: {},
@@ -24,7 +24,7 @@ export const PROTOCOL_BUDGET: Record<Exclude<RoundTripPath, 'sign-in'>, CommandC
     'update oidc_AccessToken': 1,
   },
   userinfo: { 'aggregate oidc_AccessToken': 1, 'find oidc_Grant': 1 },
-  introspection: { 'aggregate oidc_AccessToken': 1, 'aggregate oidc_RefreshToken': 1, 'find oidc_Grant': 1 },
+  introspection: { 'find oidc_AccessToken': 1, 'find oidc_RefreshToken': 1, 'find oidc_Grant': 1 },
 };
 
 /** One command of a sign-in, with the request that sends it and why it is there. */

@@ -95,7 +95,8 @@ async function openStorage(config: LoadedConfig, logger: Logger): Promise<Storag
     notice: (line) => logger.info(line),
   });
   try {
-    const { client, db } = await connectDatabase(server.uri, config.mongodb.database);
+    const monitorCommands = config.metrics.enabled && config.metrics.mongodb_commands;
+    const { client, db } = await connectDatabase(server.uri, config.mongodb.database, { monitorCommands });
     // One line, a warning when the data will not outlive the process.
     if (server.persistent) logger.info({ storage: server.kind }, `storage: ${server.description}`);
     else logger.warn({ storage: server.kind }, `storage: ${server.description}`);

@@ -5,19 +5,25 @@ import { ACCOUNT_VIEW_FIELDS, type AccountStore, type AccountView } from './acco
 
 const KEY = 'account';
 
-const ACCOUNT_JOIN: Join = { from: 'accounts', field: 'accountId', fields: ACCOUNT_VIEW_FIELDS, key: KEY };
+const joinOn = (routes: string[], field = 'accountId'): Join => ({
+  from: 'accounts',
+  field,
+  fields: ACCOUNT_VIEW_FIELDS,
+  key: KEY,
+  routes,
+});
 
 /**
- * The models read first on the paths that then ask for the account: the code (code exchange), the refresh token
- * (refresh), the access token (userinfo) and the interaction a sign-in resumes with (its login result). Inside a
- * request oidc-provider routes, their find fetches the account in the same round trip, fresh from the database, so no
- * instance serves a disabled flag or claims older than the request. (The login pages read interactions plainly.)
+ * The models read first on the routes that then ask for the account: the code and the refresh token at the token
+ * endpoint, the access token at userinfo, and the interaction a sign-in resumes with (its login result). There, their
+ * find fetches the account in the same round trip, fresh from the database, so no instance serves a disabled flag or
+ * claims older than the request. Elsewhere (introspection, revocation, the login pages) they are read plainly.
  */
 export const ACCOUNT_JOINS: Record<string, Join> = {
-  AuthorizationCode: ACCOUNT_JOIN,
-  RefreshToken: ACCOUNT_JOIN,
-  AccessToken: ACCOUNT_JOIN,
-  Interaction: { ...ACCOUNT_JOIN, field: 'result.login.accountId' },
+  AuthorizationCode: joinOn(['token']),
+  RefreshToken: joinOn(['token']),
+  AccessToken: joinOn(['userinfo']),
+  Interaction: joinOn(['resume'], 'result.login.accountId'),
 };
 
 /** Accounts by `sub` as this request has already read them, else from the store (and then kept for the request). */

@@ -347,6 +347,14 @@ export const configSchema = z
           .max(65535)
           .optional()
           .describe('Serve /metrics on this separate port (e.g. only reachable inside your network) instead of the main one.'),
+        mongodb_commands: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Also record MongoDB latency per command (gatehouse_mongodb_command_duration_seconds). It needs the driver's command " +
+              'monitoring, which decodes every reply twice: tens of microseconds of CPU per command. Operation latency, pool ' +
+              'wait and heartbeat round trip are recorded either way.',
+          ),
       })
       .prefault({})
       .describe('Prometheus metrics (prom-client).'),

@@ -1,23 +1,22 @@
 // Prometheus metrics (prom-client) for one Gatehouse instance: HTTP, tokens, logins, throttling, reuse, logouts, MongoDB latency.
 import type { Middleware } from 'koa';
 import type { MongoClient } from 'mongodb';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastHistogram } from './fast-histogram.js';
+
+const MONGO_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'gatehouse_http_requests_total',
-    help: 'HTTP requests by route, method and status',
-    labelNames: ['route', 'method', 'status'],
-    registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: 'gatehouse_http_request_duration_seconds',
-    help: 'HTTP request latency by route, method and status',
-    labelNames: ['route', 'method', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  private readonly http = new FastHistogram(
+    {
+      name: 'gatehouse_http_request_duration_seconds',
+      help: 'HTTP request latency by route, method and status',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      counter: { name: 'gatehouse_http_requests_total', help: 'HTTP requests by route, method and status' },
+    },
+    ['route', 'method', 'status'],
+  );
   readonly tokensIssued = new Counter({
     name: 'gatehouse_tokens_issued_total',
     help: 'Successful token endpoint grants by grant type and client',
@@ -47,41 +46,85 @@ export class Metrics {
     labelNames: ['client_id', 'outcome'],
     registers: [this.registry],
   });
-  private readonly mongoLatency = new Histogram({
-    name: 'gatehouse_mongodb_command_duration_seconds',
-    help: 'MongoDB command latency by command and outcome',
-    labelNames: ['command', 'outcome'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  private readonly mongoOperations = new FastHistogram(
+    {
+      name: 'gatehouse_mongodb_operation_duration_seconds',
+      help: 'MongoDB operations, from taking a pooled connection to giving it back (one command each for Gatehouse)',
+      buckets: MONGO_BUCKETS,
+    },
+    [],
+  );
+  private readonly mongoPoolWait = new FastHistogram(
+    { name: 'gatehouse_mongodb_pool_wait_seconds', help: 'Time spent waiting for a pooled MongoDB connection', buckets: MONGO_BUCKETS },
+    [],
+  );
+  private readonly mongoCheckoutFailures = new Counter({
+    name: 'gatehouse_mongodb_pool_checkout_failures_total',
+    help: 'Operations that got no pooled MongoDB connection, by reason',
+    labelNames: ['reason'],
     registers: [this.registry],
   });
+  private readonly mongoHeartbeat = new Gauge({
+    name: 'gatehouse_mongodb_heartbeat_seconds',
+    help: "Round trip of the driver's last heartbeat to the MongoDB server",
+    registers: [this.registry],
+  });
+  private readonly mongoCommands = new FastHistogram(
+    {
+      name: 'gatehouse_mongodb_command_duration_seconds',
+      help: 'MongoDB command latency by command and outcome (metrics.mongodb_commands: true)',
+      buckets: MONGO_BUCKETS,
+    },
+    ['command', 'outcome'],
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
+    // Per-command latency is registered only where it is recorded (watchMongo, with command monitoring on).
+    for (const histogram of [this.http, this.mongoOperations, this.mongoPoolWait]) histogram.register(this.registry);
   }
 
-  /** Counts every request under its route pattern, never its raw path (ids in paths would explode cardinality). */
+  /** Times every request and counts it under its route pattern (see observeRequest). */
   readonly middleware: Middleware = async (ctx, next) => {
-    const end = this.latency.startTimer();
+    const started = performance.now();
     try {
       await next();
     } finally {
-      const labels = {
-        route: String(ctx._matchedRoute ?? ctx.oidc?.route ?? (ctx.status === 404 ? 'not_found' : 'other')),
-        method: ctx.method,
-        status: String(ctx.status),
-      };
-      this.requests.inc(labels);
-      end(labels);
+      this.observeRequest(ctx._matchedRoute ?? ctx.oidc?.route, ctx.method, ctx.status, (performance.now() - started) / 1000);
     }
   };
 
-  /** Needs a MongoClient created with monitorCommands: true. */
+  /** Counts a finished request under its route pattern, never its raw path (ids in paths would explode cardinality). */
+  observeRequest(route: string | undefined, method: string, status: number, seconds: number): void {
+    this.http.observe([route ?? (status === 404 ? 'not_found' : 'other'), method, String(status)], seconds);
+  }
+
+  /**
+   * From the connection pool's events, which the driver emits anyway: operation time (checkout to check-in), pool
+   * wait, checkout failures, heartbeat round trip. Per-command latency needs command monitoring, which materialises
+   * every reply a second time for its event (tens of microseconds of CPU per command): only when the client was
+   * created with it (metrics.mongodb_commands).
+   */
   watchMongo(client: MongoClient): void {
-    client.on('commandSucceeded', (event) =>
-      this.mongoLatency.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000),
-    );
-    client.on('commandFailed', (event) =>
-      this.mongoLatency.observe({ command: event.commandName, outcome: 'error' }, event.duration / 1000),
-    );
+    // Connection ids are per pool (one pool per server of a replica set): checkout times by pool, then by id.
+    const pools = new Map<string, Map<unknown, number>>();
+    const pool = (address: string) => pools.get(address) ?? pools.set(address, new Map()).get(address)!;
+    client.on('connectionCheckedOut', (event) => {
+      pool(event.address).set(event.connectionId, performance.now());
+      this.mongoPoolWait.observe([], (event.durationMS ?? 0) / 1000);
+    });
+    client.on('connectionCheckedIn', (event) => {
+      const checkedOut = pool(event.address);
+      const since = checkedOut.get(event.connectionId);
+      if (since === undefined) return;
+      checkedOut.delete(event.connectionId);
+      this.mongoOperations.observe([], (performance.now() - since) / 1000);
+    });
+    client.on('connectionCheckOutFailed', (event) => this.mongoCheckoutFailures.inc({ reason: event.reason }));
+    client.on('serverHeartbeatSucceeded', (event) => this.mongoHeartbeat.set(event.duration / 1000));
+    if (!client.options.monitorCommands) return;
+    this.mongoCommands.register(this.registry);
+    client.on('commandSucceeded', (event) => this.mongoCommands.observe([event.commandName, 'ok'], event.duration / 1000));
+    client.on('commandFailed', (event) => this.mongoCommands.observe([event.commandName, 'error'], event.duration / 1000));
   }
 }

@@ -3,7 +3,7 @@ import type { Collection, Db, Document } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
 import { retryOnFailover } from './errors.js';
-import { forgetInRequest, inRequestScope, modelInRequestKey, rememberInRequest, takeFromRequest } from './request-scope.js';
+import { currentRoute, forgetInRequest, modelInRequestKey, rememberInRequest, takeFromRequest } from './request-scope.js';
 
 /**
  * A document of another collection that a model's payload points at and that the same request will read next (the
@@ -18,6 +18,8 @@ export interface Join {
   fields: readonly string[];
   /** Where the request scope keeps it: `${key}:${id}`. */
   key: string;
+  /** The oidc-provider routes that read the other document after this model; elsewhere the find stays plain. */
+  routes: readonly string[];
 }
 
 /** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives; `joins` are by model name. */
@@ -55,7 +57,8 @@ export class MongoAdapter implements Adapter {
     // Read a moment ago by a query of ours in this request (an account's latest grant): served once, not read twice.
     const known = takeFromRequest<StoredModel>(modelInRequestKey(this.model, id));
     if (known) return live(known.value);
-    if (this.join && inRequestScope()) return this.findJoined(String(id), this.join);
+    const join = this.join;
+    if (join?.routes.includes(currentRoute() ?? '')) return this.findJoined(String(id), join);
     return this.findOne({ _id: String(id) });
   }
 

@@ -24,8 +24,9 @@ export function modelInRequestKey(model: string, id: string): string {
   return `oidc:${model}:${id}`;
 }
 
-export function inRequestScope(): boolean {
-  return Provider.ctx !== undefined;
+/** The name of the oidc-provider route serving this request ("token", "userinfo", …), read without building its context. */
+export function currentRoute(): string | undefined {
+  return (Provider.ctx as { _matchedRouteName?: string } | undefined)?._matchedRouteName;
 }
 
 /** Keeps a document read in this request (null: read, and absent); outside a request it is not kept. */

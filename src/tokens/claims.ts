@@ -42,14 +42,26 @@ export class ClaimPolicy {
     return this.policy.claimDestinations[claim] ?? DEFAULT_DESTINATIONS;
   }
 
+  /** Claim names released for a scope string to a destination: worked out once per distinct scope string (a few recur). */
+  private readonly released = new Map<string, readonly string[]>();
+
+  private releasedNames(scope: string | undefined, destination: ClaimDestination): readonly string[] {
+    const key = `${destination} ${scope ?? ''}`;
+    const known = this.released.get(key);
+    if (known) return known;
+    const names = [...new Set((scope ?? '').split(' ').flatMap((name) => this.policy.claimsByScope[name] ?? []))].filter((name) =>
+      this.destinations(name).includes(destination),
+    );
+    // Bounded: scope strings come from requests, so their permutations are not ours to count.
+    if (this.released.size < 1000) this.released.set(key, names);
+    return names;
+  }
+
   /** Account fields released for `scope` to one destination. */
   private fromConfig(account: AccountLike, scope: string | undefined, destination: ClaimDestination): Record<string, unknown> {
-    const names = new Set((scope ?? '').split(' ').flatMap((name) => this.policy.claimsByScope[name] ?? []));
-    return Object.fromEntries(
-      [...names]
-        .filter((name) => this.destinations(name).includes(destination) && account.claims[name] !== undefined)
-        .map((name) => [name, account.claims[name]]),
-    );
+    const claims: Record<string, unknown> = {};
+    for (const name of this.releasedNames(scope, destination)) if (account.claims[name] !== undefined) claims[name] = account.claims[name];
+    return claims;
   }
 
   /** Claims of an account for the ID token or userinfo (findAccount's `claims()`); oidc-provider still filters them by granted scope. */

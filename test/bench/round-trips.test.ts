@@ -31,7 +31,9 @@ beforeAll(async () => {
   storage = await startTestStorage();
   const port = await freePort();
   const file = writeConfigFile(
-    `${gatehouseYaml(port, storage.dbName)}password_hashing:\n  argon2_memory_kib: ${TEST_PASSWORD_HASHING.memoryKib}\n`,
+    // Command monitoring on (metrics.mongodb_commands) so commands can be counted; it changes no command sent.
+    `${gatehouseYaml(port, storage.dbName)}password_hashing:\n  argon2_memory_kib: ${TEST_PASSWORD_HASHING.memoryKib}\n` +
+      'metrics:\n  mongodb_commands: true\n',
   );
   const config = loadConfig({ GATEHOUSE_CONFIG: file, MONGODB_URI: storage.uri, BENCH_CLIENT_SECRET: CLIENT_SECRET });
   gatehouse = await startGatehouse({ config, logger: createLogger({ level: 'silent' }) });
@@ -46,7 +48,7 @@ beforeAll(async () => {
     user: { username: 'signer', password: USER_PASSWORD },
   });
 
-  const database = await connectDatabase(storage.uri, `${storage.dbName}_bare`);
+  const database = await connectDatabase(storage.uri, `${storage.dbName}_bare`, { monitorCommands: true });
   await createModelIndexes(database.db);
   const barePort = await freePort();
   const provider = await createBareProvider(`http://127.0.0.1:${barePort}`, createMongoAdapter(database.db));

@@ -55,20 +55,26 @@ describe('/metrics on the main port behind a bearer token', () => {
     expect(text).toMatch(/gatehouse_logins_total\{outcome="failure"\} 1/);
     expect(text).toMatch(/gatehouse_logins_total\{outcome="throttled"\} 1/);
     expect(text).toMatch(/gatehouse_throttled_requests_total\{kind="login"\} 1/);
-    expect(text).toMatch(/gatehouse_mongodb_command_duration_seconds_count\{command="find",outcome="ok"\} \d+/);
+    // MongoDB from the connection pool's events; per-command latency only when asked for (metrics.mongodb_commands).
+    expect(Number(/^gatehouse_mongodb_operation_duration_seconds_count (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(10);
+    expect(text).toMatch(/^gatehouse_mongodb_pool_wait_seconds_count \d+$/m);
+    expect(text).toMatch(/^gatehouse_mongodb_heartbeat_seconds [\d.e-]+$/m);
+    expect(text).not.toMatch(/gatehouse_mongodb_command_duration_seconds_count\{/);
     expect(text).not.toMatch(/route="\/interaction\/[A-Za-z0-9_-]{20,}"/);
   });
 });
 
 describe('/metrics on a separate port', () => {
-  it('serves metrics there and not on the public port', async () => {
+  it('serves metrics there and not on the public port, with per-command MongoDB latency when asked for', async () => {
     const port = await freePort();
-    const env = await startFlowEnv(`metrics:\n  port: ${port}\n`);
+    const env = await startFlowEnv(`metrics:\n  port: ${port}\n  mongodb_commands: true\n`);
     try {
       expect((await fetch(`${env.gatehouse.url}/metrics`)).status).toBe(404);
       const response = await fetch(`http://127.0.0.1:${port}/metrics`);
       expect(response.status).toBe(200);
-      expect(await response.text()).toContain('gatehouse_http_requests_total');
+      const text = await response.text();
+      expect(text).toContain('gatehouse_http_requests_total');
+      expect(text).toMatch(/gatehouse_mongodb_command_duration_seconds_count\{command="find",outcome="ok"\} \d+/);
     } finally {
       await env.stop();
     }

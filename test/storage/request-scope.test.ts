@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import Provider, { type AdapterPayload } from 'oidc-provider';
 import { createMongoAdapter, type Join } from '../../src/storage/mongo-adapter.js';
 import { createModelIndexes, latestGrant, modelCollectionName } from '../../src/storage/model-collections.js';
-import { inRequestScope, modelInRequestKey, recallInRequest, rememberInRequest } from '../../src/storage/request-scope.js';
+import { currentRoute, modelInRequestKey, recallInRequest, rememberInRequest } from '../../src/storage/request-scope.js';
 import { connectDatabase, type Database } from '../../src/storage/connect.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
-const OWNER: Join = { from: 'owners', field: 'accountId', fields: ['_id', 'name'], key: 'owner' };
+const OWNER: Join = { from: 'owners', field: 'accountId', fields: ['_id', 'name'], key: 'owner', routes: ['userinfo'] };
 let storage: TestStorage;
 /** Gatehouse's own kind of client (command monitoring on), to count what the adapter sends. */
 let monitored: Database;
@@ -26,7 +26,7 @@ let probed: unknown;
 
 beforeAll(async () => {
   storage = await startTestStorage();
-  monitored = await connectDatabase(storage.uri, storage.dbName);
+  monitored = await connectDatabase(storage.uri, storage.dbName, { monitorCommands: true });
   await createModelIndexes(monitored.db);
   adapterFor = createMongoAdapter(monitored.db, { AccessToken: OWNER });
   await storage.db.collection('owners').insertOne({ _id: 'o-1' as never, name: 'Olga', secret: 'not kept' });
@@ -71,7 +71,19 @@ describe('request scope', () => {
     // Read and found absent is an answer too (null), distinct from never read (undefined).
     expect(await inRequest('o-missing', async () => recallInRequest('owner:o-missing'))).toEqual({ value: null });
     expect(await inRequest('o-missing', async () => recallInRequest('owner:o-1'))).toBeUndefined();
-    expect([inRequestScope(), recallInRequest('owner:o-1')]).toEqual([false, undefined]);
+    expect([currentRoute(), recallInRequest('owner:o-1')]).toEqual([undefined, undefined]);
+  });
+
+  it('joins only on the routes listed: on another route the same model is read with a plain find', async () => {
+    const tokenOnly = createMongoAdapter(monitored.db, { AccessToken: { ...OWNER, routes: ['token'] } })('AccessToken');
+    await tokenOnly.upsert('at-plain', { kind: 'AccessToken', accountId: 'o-1' } as unknown as AdapterPayload, 60);
+    const seen = await inRequest('o-1', async () => {
+      commands.length = 0;
+      await tokenOnly.find('at-plain');
+      return { route: currentRoute(), commands: [...commands], owner: recallInRequest('owner:o-1') };
+    });
+    // The userinfo request's own token read (joined) came before; this one is plain and keeps nothing new.
+    expect(seen).toEqual({ route: 'userinfo', commands: ['find'], owner: { value: { _id: 'o-1', name: 'Olga' } } });
   });
 
   it('hides an expired model on the joined path as on the plain one, and finds plainly outside a request', async () => {
