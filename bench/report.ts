@@ -1,21 +1,34 @@
-// Renders bench/RESULTS.md from one run's measurements; every number in it comes from that run.
+// Renders bench/RESULTS.md (and its chart) from one run's measurements; every number in it comes from that run.
 import { existsSync, readFileSync } from 'node:fs';
 import type { LoadStats } from './load.js';
 import type { SignInStats } from './sign-in.js';
 import { TARGETS, type TargetName } from './target.js';
 import type { LoadCase } from './cases.js';
+import { PROTOCOL_PATHS, total, type CommandCounts, type RoundTrips } from './round-trips.js';
+import { PROTOCOL_BUDGET, SIGN_IN_BUDGET, budgetCounts } from './round-trip-budget.js';
+import { renderChart, type ChartPanel } from './chart.js';
 
 export interface Measurement extends LoadStats {
   target: TargetName;
   case: string;
   connections: number;
+  /** CPU microseconds the server process spent per successful request during the measured run. */
+  cpuPerRequest: number;
 }
 
 export interface ServerInfo {
   target: TargetName;
   storage: string;
   readyMs: number;
+  /** Resident memory right after the first ready response, before any load. */
+  idleRss: number;
   peakRss: number;
+  /** The separate database process's resident memory after the run, for targets that have one. */
+  dbRss?: number;
+}
+
+export interface SignInRun extends SignInStats {
+  target: TargetName;
 }
 
 export interface Report {
@@ -25,31 +38,148 @@ export interface Report {
   servers: ServerInfo[];
   cases: LoadCase[];
   measurements: Measurement[];
-  signIn?: SignInStats;
+  signIns: SignInRun[];
+  /** MongoDB commands per request, by target, for the targets that store in MongoDB. */
+  roundTrips: Partial<Record<TargetName, RoundTrips>>;
+  /** File name of the chart, next to the report. */
+  chartFile: string;
   /** Hand-written explanations of the cases below the threshold (bench/analysis.md), included verbatim. */
   analysisFile: string;
 }
 
-/** Below this share of bare oidc-provider's throughput a case needs a cause found, fixed or explained. */
+/** Below this share of bare oidc-provider's throughput on the same storage, a case needs a cause found, fixed or explained. */
 export const THRESHOLD = 0.9;
+/** Complete sign-ins per second the sign-in case should reach (issue 13: 1.5× Keycloak's published figure per vCPU). */
+export const SIGN_IN_GOAL = 45;
 
 const num = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const mib = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);
+const label = (target: TargetName) => TARGETS[target].label;
 
-function find(measurements: Measurement[], target: TargetName, name: string, connections: number) {
+function find(measurements: Measurement[], target: TargetName | undefined, name: string, connections: number) {
   return measurements.find((m) => m.target === target && m.case === name && m.connections === connections);
 }
 
-function ratio(a: Measurement | undefined, b: Measurement | undefined): string {
-  return a && b && b.rps > 0 ? `${(a.rps / b.rps).toFixed(2)}×` : '–';
+function share(a: Measurement | undefined, b: Measurement | undefined): number | undefined {
+  return a && b && b.rps > 0 ? a.rps / b.rps : undefined;
 }
 
-export function belowThreshold(report: Report): Measurement[] {
-  return report.measurements.filter((m) => {
-    if (m.target !== 'gatehouse') return false;
-    const bare = find(report.measurements, 'bare-memory', m.case, m.connections);
-    return bare !== undefined && bare.rps > 0 && m.rps / bare.rps < THRESHOLD;
+const ratio = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(2)}×`);
+
+/** Gatehouse's measurements that reached less than THRESHOLD of bare oidc-provider on the same storage. */
+export function belowThreshold(report: Report): Array<{ measurement: Measurement; share: number }> {
+  return report.measurements.flatMap((m) => {
+    const value = share(m, find(report.measurements, TARGETS[m.target].sameStorage, m.case, m.connections));
+    return TARGETS[m.target].gatehouse && value !== undefined && value < THRESHOLD ? [{ measurement: m, share: value }] : [];
   });
+}
+
+function counts(value: CommandCounts | undefined): string {
+  if (!value) return '–';
+  const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? 'none' : entries.map(([command, n]) => (n > 1 ? `${n}× ${command}` : command)).join(', ');
+}
+
+function roundTripSection(report: Report): string[] {
+  const gatehouse = report.roundTrips.gatehouse ?? report.roundTrips['gatehouse-devdb'];
+  const bare = report.roundTrips['bare-mongo'] ?? report.roundTrips['bare-devdb'];
+  if (!gatehouse && !bare) return [];
+  const lines = [
+    '',
+    '## MongoDB round trips per request',
+    '',
+    "Commands the server sends to MongoDB for one request, counted with the driver's command monitoring (fewest over " +
+      'three requests, so a background poll cannot inflate them). `test/bench/round-trips.test.ts` fails when ' +
+      "Gatehouse's count on a path differs from its budget (`bench/round-trip-budget.ts`) or exceeds bare " +
+      "oidc-provider's. The account that Gatehouse needs and bare oidc-provider does not is fetched with the token " +
+      'in one `aggregate` ($lookup).',
+    '',
+    '| Path | Gatehouse | Budget | Bare oidc-provider, same adapter | Gatehouse sends |',
+    '| --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const path of PROTOCOL_PATHS)
+    lines.push(
+      `| ${path} | ${gatehouse ? total(gatehouse[path]) : '–'} | ${total(PROTOCOL_BUDGET[path])} | ${bare ? total(bare[path]) : '–'} | ` +
+        `${counts(gatehouse?.[path])} |`,
+    );
+  const signIn = budgetCounts(SIGN_IN_BUDGET);
+  lines.push(
+    `| sign-in (remembered consent) | ${gatehouse ? total(gatehouse['sign-in']) : '–'} | ${total(signIn)} | no login pages | ` +
+      `${counts(gatehouse?.['sign-in'])} |`,
+    '',
+    'The sign-in budget, command by command:',
+    '',
+    '| Request | Command | Why |',
+    '| --- | --- | --- |',
+    ...SIGN_IN_BUDGET.map((entry) => `| ${entry.step} | ${entry.command} | ${entry.why} |`),
+  );
+  return lines;
+}
+
+function ratioSection(report: Report): string[] {
+  const pairs = (Object.keys(TARGETS) as TargetName[]).filter(
+    (target) => TARGETS[target].sameStorage && report.measurements.some((m) => m.target === target),
+  );
+  if (pairs.length === 0) return [];
+  const header = pairs.map((target) => `${label(target)} | ${label(TARGETS[target].sameStorage!)} | ratio`).join(' | ');
+  const lines = [
+    '',
+    '## Our layer: Gatehouse against bare oidc-provider on the same storage',
+    '',
+    `The goal is at least ${THRESHOLD}× on every case. A sign-in has no bare counterpart: its row gives sign-ins per ` +
+      `second against the password KDF's own rate at the same concurrency (the most the machine could do) and the goal ` +
+      `of ${SIGN_IN_GOAL} per second.`,
+    '',
+    `| Case | Conns | ${header} |`,
+    `| --- | ---: | ${pairs.map(() => '---: | ---: | ---:').join(' | ')} |`,
+  ];
+  for (const loadCase of report.cases)
+    for (const connections of report.settings.connections) {
+      const cells = pairs.map((target) => {
+        const g = find(report.measurements, target, loadCase.name, connections);
+        const b = find(report.measurements, TARGETS[target].sameStorage, loadCase.name, connections);
+        return `${g ? num(g.rps) : '–'} | ${b ? num(b.rps) : '–'} | ${ratio(share(g, b))}`;
+      });
+      lines.push(`| ${loadCase.title} | ${connections} | ${cells.join(' | ')} |`);
+    }
+  const users = [...new Set(report.signIns.map((run) => run.users))];
+  for (const count of users) {
+    const cells = pairs.map((target) => {
+      const run = report.signIns.find((s) => s.target === target && s.users === count);
+      if (!run) return '– | – | –';
+      const bound = run.kdf.perSecondAtConcurrency;
+      const shares = `${ratio(run.perSecond / bound)} of bound, ${ratio(run.perSecond / SIGN_IN_GOAL)} of goal`;
+      return `${num(run.perSecond, 1)}/s | KDF bound ${num(bound, 0)}/s | ${shares}`;
+    });
+    lines.push(`| Full sign-in (remembered consent) | ${count} users | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+function chartPanels(report: Report): ChartPanel[] {
+  const targets = [...new Set(report.measurements.map((m) => m.target))];
+  const panels: ChartPanel[] = report.cases.map((loadCase) => ({
+    title: loadCase.title,
+    unit: 'req/s',
+    bars: report.settings.connections.flatMap((connections) =>
+      targets.map((target) => ({
+        series: label(target),
+        label: `${connections} conns`,
+        value: find(report.measurements, target, loadCase.name, connections)?.rps ?? Number.NaN,
+      })),
+    ),
+  }));
+  if (report.signIns.length > 0)
+    panels.push({
+      title: 'Full sign-in (remembered consent)',
+      unit: 'sign-ins/s',
+      bars: report.signIns.map((run) => ({ series: label(run.target), label: `${run.users} users`, value: run.perSecond })),
+    });
+  return panels;
+}
+
+export function renderChartFor(report: Report): string {
+  return renderChart(`Gatehouse and bare oidc-provider, ${report.date.toISOString().slice(0, 10)}`, chartPanels(report));
 }
 
 export function renderReport(report: Report): string {
@@ -70,35 +200,46 @@ export function renderReport(report: Report): string {
     `- **Each case:** ${settings.warmupSeconds} s warm-up, then ${settings.durationSeconds} s measured, ` +
       `at ${settings.connections.join(' and ')} connections, one request at a time per connection.`,
     '- **req/s** counts successful (2xx) responses only; **errors** are connection errors, timeouts ' +
-      'and non-2xx responses. Latencies are per request, in milliseconds.',
-    "- **Ratio** is Gatehouse's req/s over bare oidc-provider's in memory. Gatehouse / bare-on-Mongo " +
-      'isolates our layer; bare-on-Mongo / bare isolates the storage.',
+      'and non-2xx responses. Latencies are per request, in milliseconds. **CPU µs/req** is the server ' +
+      "process's CPU time over the measured run divided by its successful requests: steadier than req/s when " +
+      'other work shares the machine.',
+    '- **Storage:** the in-process targets keep their database inside the server process (the wire-protocol ' +
+      'server, or MONGODB_URI when set); the "in its own process" targets talk to a `gatehouse dev-db` the ' +
+      'bench starts first, as a production server talks to a mongod elsewhere.',
     '',
     '## Servers',
     '',
-    '| Server | Storage | Time to first ready response | Peak RSS |',
-    '| --- | --- | ---: | ---: |',
-    ...report.servers.map((s) => `| ${TARGETS[s.target].label} | ${s.storage} | ${num(s.readyMs)} ms | ${mib(s.peakRss)} |`),
+    '| Server | Storage | Time to first ready response | RSS after start | Peak RSS | Database process RSS |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...report.servers.map(
+      (s) => `| ${label(s.target)} | ${s.storage} | ${num(s.readyMs)} ms | ${mib(s.idleRss)} | ${mib(s.peakRss)} | ${mib(s.dbRss)} |`,
+    ),
+    '',
+    `![req/s by case and server](${report.chartFile})`,
+    ...ratioSection(report),
+    ...roundTripSection(report),
     '',
     '## Load cases',
     '',
-    '| Case | Conns | Server | req/s | p50 ms | p99 ms | Errors | Ratio |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| Case | Conns | Server | req/s | p50 ms | p99 ms | Errors | Ratio | CPU µs/req |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const loadCase of report.cases)
     for (const connections of settings.connections)
       for (const target of targets) {
         const m = find(report.measurements, target, loadCase.name, connections);
         if (!m) continue;
-        const r = target === 'gatehouse' ? ratio(m, find(report.measurements, 'bare-memory', loadCase.name, connections)) : '';
+        const r = TARGETS[target].gatehouse ? ratio(share(m, find(report.measurements, 'bare-memory', loadCase.name, connections))) : '';
         lines.push(
-          `| ${loadCase.title} | ${connections} | ${TARGETS[target].label} | ${num(m.rps)} | ${num(m.p50, 1)} | ${num(m.p99, 1)} | ${m.errors} | ${r} |`,
+          `| ${loadCase.title} | ${connections} | ${label(target)} | ${num(m.rps)} | ${num(m.p50, 1)} | ${num(m.p99, 1)} | ${m.errors} | ${r} | ` +
+            `${num(m.cpuPerRequest)} |`,
         );
       }
+  lines.push('', '**Ratio** is against bare oidc-provider in memory, where that server ran: Gatehouse with its storage against none.');
   if (targets.includes('gatehouse') && targets.includes('bare-mongo') && targets.includes('bare-memory')) {
     lines.push(
       '',
-      '### Where the time goes',
+      '### Where the time goes (in-process storage)',
       '',
       '| Case | Conns | Gatehouse / bare | Gatehouse / bare on Mongo (our layer) | bare on Mongo / bare (storage) |',
       '| --- | ---: | ---: | ---: | ---: |',
@@ -108,43 +249,52 @@ export function renderReport(report: Report): string {
         const [g, b, bm] = (['gatehouse', 'bare-memory', 'bare-mongo'] as const).map((t) =>
           find(report.measurements, t, loadCase.name, connections),
         );
-        if (g) lines.push(`| ${loadCase.title} | ${connections} | ${ratio(g, b)} | ${ratio(g, bm)} | ${ratio(bm, b)} |`);
+        if (g)
+          lines.push(`| ${loadCase.title} | ${connections} | ${ratio(share(g, b))} | ${ratio(share(g, bm))} | ${ratio(share(bm, b))} |`);
       }
   }
-  const signIn = report.signIn;
-  if (signIn) {
-    const ceiling = signIn.kdf.perSecondAtConcurrency;
+  if (report.signIns.length > 0) {
     lines.push(
       '',
       '## Full sign-in throughput (Gatehouse)',
       '',
-      `${signIn.users} scripted users, each in a fresh browser session, loop over authorize → login ` +
-        `page → password → consent page → confirm → code exchange, over HTTP, for ${num(signIn.seconds, 1)} ` +
-        `s after a ${settings.warmupSeconds} s warm-up.`,
+      'Scripted users, each in a fresh browser session every time, loop over authorize → login page → password → ' +
+        'back to the provider (consent remembered: each user consented once before the run) → code exchange, over ' +
+        `HTTP, for ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up.`,
       '',
-      '| Users | Sign-ins | Sign-ins/s | p50 ms | p99 ms | Errors | KDF | KDF ms per verification ' +
-        '| KDF verifications/s at the same concurrency | Sign-ins/s ÷ KDF ceiling |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
-      `| ${signIn.users} | ${signIn.signIns} | ${num(signIn.perSecond, 2)} | ${num(signIn.p50)} | ` +
-        `${num(signIn.p99)} | ${signIn.errors} | ${signIn.kdf.params} | ${num(signIn.kdf.msPerVerification, 1)} ` +
-        `| ${num(ceiling, 2)} | ${ceiling > 0 ? (signIn.perSecond / ceiling).toFixed(2) : '–'} |`,
-      '',
-      'The KDF figures are measured in the Gatehouse process, idle, right after the sign-in run. Each ' +
-        'sign-in verifies one password, so the KDF ceiling bounds sign-ins per second; the last column ' +
-        'shows how close the whole flow gets to it.',
+      '| Server | Users | Sign-ins | Sign-ins/s | p50 ms | p99 ms | Errors | KDF | KDF ms per verification ' +
+        '| KDF verifications/s at the same concurrency | Sign-ins/s ÷ KDF bound |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
     );
-    if (signIn.firstError) lines.push('', `First sign-in error: \`${signIn.firstError}\``);
+    for (const run of report.signIns) {
+      const bound = run.kdf.perSecondAtConcurrency;
+      lines.push(
+        `| ${label(run.target)} | ${run.users} | ${run.signIns} | ${num(run.perSecond, 2)} | ${num(run.p50)} | ${num(run.p99)} | ${run.errors} | ` +
+          `${run.kdf.params} | ${num(run.kdf.msPerVerification, 1)} | ${num(bound, 2)} | ${bound > 0 ? (run.perSecond / bound).toFixed(2) : '–'} |`,
+      );
+      if (run.firstError) lines.push('', `First sign-in error (${label(run.target)}, ${run.users} users): \`${run.firstError}\``, '');
+    }
+    lines.push(
+      '',
+      'The KDF figures are measured in the Gatehouse process, idle, right after the sign-in run. Each sign-in ' +
+        'verifies one password, so the KDF bound caps sign-ins per second; the last column shows how close the ' +
+        'whole flow gets to it.',
+    );
   }
   const below = belowThreshold(report);
-  lines.push('', `## Cases below ${THRESHOLD}× bare oidc-provider`, '');
-  if (below.length === 0) lines.push(`None in this run.`);
+  lines.push('', `## Cases below ${THRESHOLD}× bare oidc-provider on the same storage`, '');
+  if (below.length === 0) lines.push('None in this run.');
   else
     lines.push(
       ...below.map(
-        (m) =>
-          `- ${report.cases.find((c) => c.name === m.case)?.title ?? m.case}, ${m.connections} connections: ` +
-          `${ratio(m, find(report.measurements, 'bare-memory', m.case, m.connections))}`,
+        ({ measurement: m, share: value }) =>
+          `- ${label(m.target)}: ${report.cases.find((c) => c.name === m.case)?.title ?? m.case}, ${m.connections} connections: ${ratio(value)}`,
       ),
+    );
+  const slowSignIns = report.signIns.filter((run) => run.target === 'gatehouse' && (run.perSecond < SIGN_IN_GOAL || run.errors > 0));
+  for (const run of slowSignIns)
+    lines.push(
+      `- Full sign-in, ${run.users} users: ${num(run.perSecond, 1)}/s with ${run.errors} errors (goal: ${SIGN_IN_GOAL}/s, no errors)`,
     );
   if (existsSync(report.analysisFile)) lines.push('', readFileSync(report.analysisFile, 'utf8').trim());
   return `${lines.join('\n')}\n`;

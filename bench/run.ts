@@ -1,4 +1,4 @@
-// `npm run bench`: starts each server in turn on 127.0.0.1, loads it, stops it, and writes bench/RESULTS.md.
+// `npm run bench`: starts each server in turn on 127.0.0.1, loads it, stops it, and writes bench/RESULTS.md and its chart.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import path from 'node:path';
@@ -6,8 +6,10 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CASES } from './cases.js';
 import { runAutocannon, stats } from './load.js';
-import { renderReport, type Measurement, type Report, type ServerInfo } from './report.js';
+import { renderChartFor, renderReport, type Measurement, type Report, type ServerInfo } from './report.js';
 import { signInThroughput } from './sign-in.js';
+import { countRoundTrips } from './round-trips.js';
+import { USER_PASSWORD } from './fixture.js';
 import { Target, TARGETS, type TargetName } from './target.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,7 +26,7 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '10,50' },
     cases: { type: 'string', default: CASES.map((c) => c.name).join(',') },
     targets: { type: 'string', default: Object.keys(TARGETS).join(',') },
-    'sign-in-users': { type: 'string', default: '8' },
+    'sign-in-users': { type: 'string', default: '8,16' },
     out: { type: 'string', default: path.join(root, 'bench', 'RESULTS.md') },
     /** Writes a V8 CPU profile of each server to this directory (open in Chrome DevTools). */
     'cpu-prof': { type: 'string' },
@@ -39,12 +41,12 @@ function fail(message: string): never {
 const warmupSeconds = Number(options.warmup);
 const durationSeconds = Number(options.duration);
 const connections = list(options.connections).map(Number);
-const signInUsers = Number(options['sign-in-users']);
+const signInUsers = list(options['sign-in-users']).map(Number);
 // Bounded: the bench never runs open-ended load.
 if (!(warmupSeconds >= 0 && warmupSeconds <= 60)) fail('--warmup must be 0–60 seconds');
 if (!(durationSeconds >= 1 && durationSeconds <= 120)) fail('--duration must be 1–120 seconds');
 if (!connections.length || connections.some((c) => !Number.isInteger(c) || c < 1 || c > 500)) fail('--connections must be integers 1–500');
-if (!Number.isInteger(signInUsers) || signInUsers < 0 || signInUsers > 200) fail('--sign-in-users must be 0–200');
+if (signInUsers.some((users) => !Number.isInteger(users) || users < 0 || users > 200)) fail('--sign-in-users must be numbers 0–200');
 const cases = list(options.cases).map(
   (name) => CASES.find((c) => c.name === name) ?? fail(`unknown case "${name}"; cases: ${CASES.map((c) => c.name).join(', ')}`),
 );
@@ -70,29 +72,62 @@ async function measure(target: Target, loadCase: (typeof CASES)[number], conns: 
     // Enough one-use fixtures for the measured run at half again the warm-up's rate.
     expected = Math.ceil(stats(warm).rps * durationSeconds * 1.5) + 500;
   }
-  const result = stats(await runAutocannon(target.url, conns, durationSeconds, await loadCase.prepare(target, conns, expected)));
+  const requests = await loadCase.prepare(target, conns, expected);
+  const cpuBefore = await target.cpuUsage();
+  const result = stats(await runAutocannon(target.url, conns, durationSeconds, requests));
+  const cpuPerRequest = ((await target.cpuUsage()) - cpuBefore) / Math.max(1, result.rps * durationSeconds);
   progress(
-    `  ${loadCase.name} @${conns}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`,
+    `  ${loadCase.name} @${conns}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors, ` +
+      `${cpuPerRequest.toFixed(0)} µs CPU/req`,
   );
-  return { target: target.name, case: loadCase.name, connections: conns, ...result };
+  return { target: target.name, case: loadCase.name, connections: conns, ...result, cpuPerRequest };
 }
 
 const measurements: Measurement[] = [];
 const servers: ServerInfo[] = [];
-let signIn: Report['signIn'];
+const signIns: Report['signIns'] = [];
+const roundTrips: Report['roundTrips'] = {};
 for (const name of targets) {
   const logFile = path.join(logDir, `${name}.log`);
   progress(`${TARGETS[name].label} (log: ${logFile})`);
+  if (name !== 'bare-memory') {
+    // A start of its own with command monitoring on, to count commands; the measured start below runs without it.
+    const counter = await Target.start(name, logFile, undefined, true);
+    try {
+      const users = TARGETS[name].gatehouse
+        ? await counter.command<string[]>({ type: 'create-users', count: 1, prefix: 'round-trip' })
+        : [];
+      roundTrips[name] = await countRoundTrips({
+        url: counter.url,
+        commands: () => counter.command({ type: 'commands' }),
+        mintCodes: (count) => counter.command({ type: 'mint-codes', count }),
+        ...(users[0] ? { user: { username: users[0], password: USER_PASSWORD } } : {}),
+      });
+    } finally {
+      await counter.stop();
+    }
+  }
   const target = await Target.start(name, logFile, options['cpu-prof'] && path.resolve(options['cpu-prof'], name));
   try {
+    const idleRss = await target.rss();
     for (const loadCase of cases) for (const conns of connections) measurements.push(await measure(target, loadCase, conns));
-    if (name === 'gatehouse' && signInUsers > 0) {
-      signIn = await signInThroughput(target, signInUsers, warmupSeconds, durationSeconds);
-      progress(
-        `  sign-in: ${signIn.perSecond.toFixed(2)}/s with ${signInUsers} users, ${signIn.errors} errors; KDF ${signIn.kdf.msPerVerification.toFixed(0)} ms`,
-      );
-    }
-    servers.push({ target: name, storage: target.storage, readyMs: target.readyMs, peakRss: await target.peakRss() });
+    if (TARGETS[name].gatehouse)
+      for (const users of signInUsers.filter((count) => count > 0)) {
+        const run = await signInThroughput(target, users, warmupSeconds, durationSeconds);
+        signIns.push({ target: name, ...run });
+        progress(
+          `  sign-in: ${run.perSecond.toFixed(2)}/s with ${users} users, ${run.errors} errors; ` +
+            `KDF ${run.kdf.msPerVerification.toFixed(1)} ms, ${run.kdf.perSecondAtConcurrency.toFixed(0)}/s at ${users} at once`,
+        );
+      }
+    servers.push({
+      target: name,
+      storage: target.storage,
+      readyMs: target.readyMs,
+      idleRss,
+      peakRss: await target.peakRss(),
+      dbRss: await target.devDb?.rss(),
+    });
   } finally {
     await target.stop();
   }
@@ -113,8 +148,13 @@ const report: Report = {
   servers,
   cases,
   measurements,
-  signIn,
+  signIns,
+  roundTrips,
+  chartFile: `${path.basename(options.out, path.extname(options.out))}.svg`,
   analysisFile: path.join(root, 'bench', 'analysis.md'),
 };
+const chart = path.join(path.dirname(options.out), report.chartFile);
+writeFileSync(chart, renderChartFor(report));
 writeFileSync(options.out, renderReport(report));
+progress(`wrote ${chart}`);
 progress(`wrote ${options.out}`);

@@ -5,13 +5,41 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandBody, Listening, Reply } from './servers/protocol.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { startDevDb, type DevDb } from './dev-db.js';
 
-export type TargetName = 'gatehouse' | 'bare-memory' | 'bare-mongo';
+export type TargetName = 'gatehouse' | 'bare-memory' | 'bare-mongo' | 'gatehouse-devdb' | 'bare-devdb';
 
-export const TARGETS: Record<TargetName, { script: string; args: string[]; label: string }> = {
-  gatehouse: { script: 'gatehouse.js', args: [], label: 'Gatehouse' },
-  'bare-memory': { script: 'bare.js', args: ['memory'], label: 'bare oidc-provider, in memory' },
-  'bare-mongo': { script: 'bare.js', args: ['mongo'], label: "bare oidc-provider, Gatehouse's Mongo adapter" },
+export interface TargetSpec {
+  script: string;
+  args: string[];
+  label: string;
+  /** Gatehouse itself, or a bare oidc-provider to compare it with. */
+  gatehouse: boolean;
+  /** The database runs in a `gatehouse dev-db` process of its own, not in the server's process. */
+  separateDb?: boolean;
+  /** For Gatehouse: the bare oidc-provider on the same storage, which "our layer" is measured against. */
+  sameStorage?: TargetName;
+}
+
+export const TARGETS: Record<TargetName, TargetSpec> = {
+  gatehouse: { script: 'gatehouse.js', args: [], label: 'Gatehouse', gatehouse: true, sameStorage: 'bare-mongo' },
+  'bare-memory': { script: 'bare.js', args: ['memory'], label: 'bare oidc-provider, in memory', gatehouse: false },
+  'bare-mongo': { script: 'bare.js', args: ['mongo'], label: "bare oidc-provider, Gatehouse's Mongo adapter", gatehouse: false },
+  'gatehouse-devdb': {
+    script: 'gatehouse.js',
+    args: [],
+    label: 'Gatehouse, database in its own process',
+    gatehouse: true,
+    separateDb: true,
+    sameStorage: 'bare-devdb',
+  },
+  'bare-devdb': {
+    script: 'bare.js',
+    args: ['mongo'],
+    label: "bare oidc-provider, Gatehouse's Mongo adapter, database in its own process",
+    gatehouse: false,
+    separateDb: true,
+  },
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +56,8 @@ export class Target {
     /** Milliseconds from process start to the first 200 from discovery. */
     readonly readyMs: number,
     private readonly child: ChildProcess,
+    /** The database process, for targets whose database runs on its own. */
+    readonly devDb?: DevDb,
   ) {
     child.on('message', (message: Reply) => {
       const waiter = this.pending.get(message.id);
@@ -38,15 +68,24 @@ export class Target {
     });
   }
 
-  /** Starts the server; its stdout and stderr (the access log) go to `logFile`; `cpuProfileDir` turns on --cpu-prof. */
-  static async start(name: TargetName, logFile: string, cpuProfileDir?: string): Promise<Target> {
-    const { script, args } = TARGETS[name];
+  /**
+   * Starts the server; its stdout and stderr (the access log) go to `logFile`; `cpuProfileDir` turns on --cpu-prof;
+   * `countCommands` turns on the driver's command monitoring, for counting round trips (never for load: it costs CPU).
+   */
+  static async start(name: TargetName, logFile: string, cpuProfileDir?: string, countCommands = false): Promise<Target> {
+    const { script, separateDb } = TARGETS[name];
+    const args = [...TARGETS[name].args];
+    // After the port (and bare.js's storage kind).
+    if (countCommands) args.push('count-commands');
+    // Started first and not timed: it stands for a database server that is already running.
+    const devDb = separateDb ? await startDevDb() : undefined;
     const port = await freePort();
     const log = openSync(logFile, 'a');
     const started = performance.now();
     const child = fork(path.join(here, 'servers', script), [String(port), ...args], {
       stdio: ['ignore', log, log, 'ipc'],
       execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+      env: devDb ? { ...process.env, MONGODB_URI: devDb.uri } : process.env,
     });
     closeSync(log);
     const exited = new Promise<never>((_, reject) =>
@@ -59,9 +98,10 @@ export class Target {
       await Promise.race([exited, firstGoodResponse(url)]);
       const readyMs = performance.now() - started;
       const { storage } = await Promise.race([exited, listening]);
-      return new Target(name, url, storage, readyMs, child);
+      return new Target(name, url, devDb ? `${storage}, in its own process (gatehouse dev-db)` : storage, readyMs, child, devDb);
     } catch (error) {
       child.kill('SIGKILL');
+      await devDb?.stop();
       throw error;
     }
   }
@@ -72,6 +112,16 @@ export class Target {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.child.send({ ...command, id });
     });
+  }
+
+  /** CPU microseconds (user + system) the server process has used so far. */
+  cpuUsage(): Promise<number> {
+    return this.command<number>({ type: 'cpu-usage' });
+  }
+
+  /** Resident memory of the server process now, in bytes. */
+  rss(): Promise<number> {
+    return this.command<number>({ type: 'rss' });
   }
 
   /** Peak resident memory of the server process so far, in bytes. */
@@ -85,6 +135,7 @@ export class Target {
     await this.command({ type: 'stop' }).catch(() => {});
     await exited;
     clearTimeout(killer);
+    await this.devDb?.stop();
   }
 }
 

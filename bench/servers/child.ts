@@ -11,8 +11,8 @@ export interface ServerUnderTest {
   provider(): Provider;
   /** The account the pre-minted codes belong to. */
   accountId: string;
-  /** Creates sign-in users (Gatehouse only: bare oidc-provider has no login pages). */
-  createUsers?(count: number): Promise<string[]>;
+  /** Creates sign-in users named prefix-0, prefix-1, … (Gatehouse only: bare oidc-provider has no login pages). */
+  createUsers?(count: number, prefix: string): Promise<string[]>;
   /** MongoDB commands its driver has started so far, by name (servers on MongoDB only). */
   commands?(): CommandCounts;
   /** Times the password KDF as configured (Gatehouse only). */
@@ -26,13 +26,21 @@ async function handle(server: ServerUnderTest, command: Command): Promise<unknow
       return mintCodes(server.provider(), server.accountId, command.count, command.resource);
     case 'create-users':
       if (!server.createUsers) throw new Error('this server has no users to create');
-      return server.createUsers(command.count);
+      return server.createUsers(command.count, command.prefix);
     case 'kdf-cost':
       if (!server.kdfCost) throw new Error('this server verifies no passwords');
       return server.kdfCost(command.concurrency);
     case 'commands':
       if (!server.commands) throw new Error('this server sends no MongoDB commands');
       return server.commands();
+    case 'cpu-usage': {
+      // Microseconds of CPU (user + system) the server process has used so far: per request, steadier than req/s
+      // on a machine shared with other work.
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    }
+    case 'rss':
+      return process.memoryUsage().rss;
     case 'peak-rss':
       // resourceUsage reports kilobytes.
       return process.resourceUsage().maxRSS * 1024;

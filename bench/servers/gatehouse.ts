@@ -21,7 +21,9 @@ await serveUnderBench(async () => {
   const port = Number(process.argv[2]);
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-'));
   const file = path.join(dir, 'gatehouse.yaml');
-  writeFileSync(file, gatehouseYaml(port, benchDatabase('gatehouse')));
+  // Command monitoring (to count commands) costs CPU per command: only in the round-trip run, never under load.
+  const counting = process.argv[3] === 'count-commands';
+  writeFileSync(file, gatehouseYaml(port, benchDatabase('gatehouse')) + (counting ? 'metrics:\n  mongodb_commands: true\n' : ''));
   // Throwaway storage like the other targets (and nothing written to the project's .gatehouse/); MONGODB_URI still wins.
   const env = { ...process.env, GATEHOUSE_CONFIG: file, BENCH_CLIENT_SECRET: CLIENT_SECRET, GATEHOUSE_IN_MEMORY: '1' };
   const config = loadConfig(env);
@@ -34,10 +36,10 @@ await serveUnderBench(async () => {
     storage: storageLabel(gatehouse.storage.kind),
     provider: gatehouse.provider,
     accountId: owner._id,
-    commands: countCommands(gatehouse.db.client),
-    async createUsers(count: number) {
+    commands: counting ? countCommands(gatehouse.db.client) : undefined,
+    async createUsers(count: number, prefix: string) {
       const hash = await hashPassword(USER_PASSWORD, params);
-      const names = Array.from({ length: count }, (_, index) => `bench-user-${index}`);
+      const names = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
       // One hash for all: what is measured is verification at sign-in, not account creation.
       for (const name of names) await accounts.create(name, hash, USER_CLAIMS);
       return names;

@@ -1,10 +1,12 @@
 // The messages between the bench runner and a server under test (a forked child with an IPC channel).
 export type Command =
   | { id: number; type: 'mint-codes'; count: number; resource?: string }
-  | { id: number; type: 'create-users'; count: number }
+  | { id: number; type: 'create-users'; count: number; prefix: string }
   | { id: number; type: 'kdf-cost'; concurrency: number }
   | { id: number; type: 'commands' }
   | { id: number; type: 'peak-rss' }
+  | { id: number; type: 'cpu-usage' }
+  | { id: number; type: 'rss' }
   | { id: number; type: 'stop' };
 
 /** A command as the runner writes it; the id is added when it is sent. */

@@ -34,18 +34,28 @@ describe('npm run bench (smoke)', () => {
     );
     expect(result.stderr).toContain(`wrote ${out}`);
     expect(result.code).toBe(0);
+    // The chart beside it, one bar per server and case, and the report pointing at it.
+    const chart = readFileSync(out.replace(/\.md$/, '.svg'), 'utf8');
+    expect(chart).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(chart).toContain('Discovery document (req/s)');
+    expect(chart).toContain('bare oidc-provider, in memory');
 
     const table = readFileSync(out, 'utf8');
     expect(table).toMatch(/^# Benchmark results/);
     expect(table).toMatch(/- \*\*Machine:\*\* \d+ × .+, Node v\d+/);
-    // Both servers, with their storage, time to first ready response and peak RSS.
-    expect(table).toMatch(/\| Gatehouse \| .+ \| \d+ ms \| \d+ MiB \|/);
-    expect(table).toMatch(/\| bare oidc-provider, in memory \| .+ \| \d+ ms \| \d+ MiB \|/);
+    expect(table).toContain('![req/s by case and server](RESULTS.svg)');
+    // Both servers, with their storage, time to first ready response, RSS after start and peak RSS.
+    expect(table).toMatch(/\| Gatehouse \| .+ \| \d+ ms \| \d+ MiB \| \d+ MiB \| – \|/);
+    expect(table).toMatch(/\| bare oidc-provider, in memory \| .+ \| \d+ ms \| \d+ MiB \| \d+ MiB \| – \|/);
+    // MongoDB commands per request, counted on Gatehouse, beside the budget (no bare server on MongoDB ran).
+    expect(table).toMatch(/\| discovery \| 0 \| 0 \| – \| none \|/);
+    expect(table).toMatch(/\| code \| 5 \| 5 \| – \| .*aggregate oidc_AuthorizationCode/);
+    expect(table).toMatch(/\| sign-in \(remembered consent\) \| (\d+) \| \1 \| no login pages \|/);
     // The one case at 2 connections: successful requests, latencies, no errors, and the ratio on Gatehouse's row.
     const row = (server: string) =>
-      new RegExp(`\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| (\\d+) \\| ([^|]*) \\|`).exec(
-        table,
-      );
+      new RegExp(
+        `\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| (\\d+) \\| ([^|]*) \\| (\\d+) \\|`,
+      ).exec(table);
     const gatehouse = row('Gatehouse');
     const bare = row('bare oidc-provider, in memory');
     expect(gatehouse).not.toBeNull();
@@ -54,9 +64,12 @@ describe('npm run bench (smoke)', () => {
     expect(gatehouse![4]).toBe('0');
     expect(bare![4]).toBe('0');
     expect(gatehouse![5]).toMatch(/^\d+\.\d\d×$/);
+    // Server CPU per request, measured in the server process.
+    expect(Number(gatehouse![6])).toBeGreaterThan(0);
     // Cases that were not run are not reported.
     expect(table).not.toContain('| JWKS |');
     // The full sign-in ran at least once without error, beside the KDF's own cost.
+    expect(table).toMatch(/\| Full sign-in \(remembered consent\) \| 1 users \| [\d.]+\/s \| KDF bound \d+\/s \|/);
     const signIn =
       /\| 1 \| (\d+) \| ([\d.]+) \| \d+ \| \d+ \| (\d+) \| argon2id m=19456 KiB, t=2, p=1 \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(
         table,
