@@ -1,5 +1,5 @@
 // `npm run bench`: starts each server in turn on 127.0.0.1, loads it, stops it, and writes bench/RESULTS.md and its chart.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +53,9 @@ const cases = list(options.cases).map(
 const targets = list(options.targets).map((name) =>
   name in TARGETS ? (name as TargetName) : fail(`unknown target "${name}"; targets: ${Object.keys(TARGETS).join(', ')}`),
 );
+
+// Before the first server starts: a run of several minutes must not end unable to write its results.
+mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
 
 const logDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-logs-'));
 const progress = (line: string) => process.stderr.write(`${line}\n`);
