@@ -17,6 +17,7 @@ import { securityHeaders } from './http/security-headers.js';
 import type { LiveProvider } from './provider/live-provider.js';
 import type { Metrics } from './observability/metrics.js';
 import { addMetricsRoute } from './observability/metrics-routes.js';
+import { pageRoutes } from './http/page-routes.js';
 import { imageOrigins } from './branding/brand.js';
 
 export interface AppDeps {
@@ -61,9 +62,9 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   if (metrics) addMetricsRoute(router, metrics, config.metrics.bearer_token);
   addAssetRoutes(router, config);
   addHomeRoutes(router, { config, demo, render });
-  app.use(router.routes());
-  for (const page of pages) app.use(page.routes()).use(page.allowedMethods());
-  app.use(mount(config.mount_path, provider.middleware));
+  app.use(pageRoutes([{ router, allowedMethods: false }, ...pages.map((page) => ({ router: page, allowedMethods: true }))]));
+  // koa-mount only rewrites paths; at "/" there is nothing to rewrite.
+  app.use(config.mount_path === '/' ? provider.middleware : mount(config.mount_path, provider.middleware));
   // oidc-provider has no catch-all: anything it did not answer ends here.
   app.use(notFound(render));
   return app;

@@ -1,5 +1,6 @@
 // Structured logging (pino: JSON, or readable lines in development); secrets are redacted by path as a second line of defence.
 import { pino, type Logger } from 'pino';
+import { batchedStdout } from './log-destination.js';
 
 export type { Logger };
 
@@ -22,9 +23,13 @@ export function logFormat(
   return config.log_format ?? (terminal ? 'pretty' : 'json');
 }
 
+/**
+ * Without a destination, logs go to stdout in batches (see log-destination.ts): one write per event-loop turn instead
+ * of one per line.
+ */
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream | pino.DestinationStream } = {}): Logger {
   return pino(
     { level: options.level ?? 'info', base: { service: 'gatehouse' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    options.destination as pino.DestinationStream | undefined,
+    (options.destination ?? batchedStdout()) as pino.DestinationStream,
   );
 }

@@ -31,8 +31,7 @@ function basicClientId(header: string): string | undefined {
  * from a Basic header; for client_secret_post the IP counter applies.
  */
 export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics): Middleware {
-  return async (ctx, next) => {
-    if (ctx.method !== 'POST' || !AUTHENTICATED_PATHS.has(routePath(ctx.path))) return next();
+  const throttled: Middleware = async (ctx, next) => {
     const fromHeader = basicClientId(ctx.get('authorization'));
     // Counting per client_id *and* IP means nobody can lock a real client out from somewhere else.
     const subject = fromHeader && `${fromHeader}|${ctx.ip}`;
@@ -47,4 +46,6 @@ export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics
     await next();
     await throttle.settle(subject, ctx.ip, (ctx.body as { error?: string } | undefined)?.error !== 'invalid_client');
   };
+  // Not async itself: every other request (discovery, JWKS, userinfo) passes through without a promise of its own.
+  return (ctx, next) => (ctx.method === 'POST' && AUTHENTICATED_PATHS.has(routePath(ctx.path)) ? throttled(ctx, next) : next());
 }

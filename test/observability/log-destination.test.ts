@@ -1,0 +1,44 @@
+// Batched log output: every line arrives whole and in order, a quiet logger is not held back, and exit loses nothing.
+import { describe, it, expect } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BatchedStdout } from '../../src/observability/log-destination.js';
+import { ROOT } from '../helpers/run-process.js';
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('batched log output', () => {
+  it('writes the lines of one turn together, in order, and a later lone line within its own turn', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-log-')), 'out.log');
+    const fd = openSync(file, 'a');
+    const out = new BatchedStdout(fd);
+    for (let line = 0; line < 500; line++) out.write(`{"n":${line}}\n`);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    await turn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    out.write('{"n":"last"}\n');
+    await turn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines).toEqual([...Array.from({ length: 500 }, (_, n) => `{"n":${n}}`), '{"n":"last"}']);
+    closeSync(fd);
+  });
+
+  it('writes what is still waiting when the process exits right after logging', async () => {
+    const script = [
+      `const { batchedStdout } = await import(${JSON.stringify(path.join(ROOT, 'dist/observability/log-destination.js'))});`,
+      'const out = batchedStdout();',
+      "for (let n = 0; n < 2000; n++) out.write(`line ${n} ${'x'.repeat(100)}\\n`);",
+      'process.exit(0);',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    await new Promise((resolve) => child.on('close', resolve));
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2000);
+    expect(lines[1999]).toMatch(/^line 1999 x+$/);
+  });
+});
