@@ -106,15 +106,14 @@ export class Metrics {
    * created with it (metrics.mongodb_commands).
    */
   watchMongo(client: MongoClient): void {
-    // Connection ids are per pool (one pool per server of a replica set): checkout times by pool, then by id.
-    const pools = new Map<string, Map<unknown, number>>();
-    const pool = (address: string) => pools.get(address) ?? pools.set(address, new Map()).get(address)!;
+    // Connection ids are unique within a pool; operations go to the primary's pool (reads and writes alike), so the id
+    // alone identifies a checkout.
+    const checkedOut = new Map<number | string, number>();
     client.on('connectionCheckedOut', (event) => {
-      pool(event.address).set(event.connectionId, performance.now());
+      checkedOut.set(event.connectionId, performance.now());
       this.mongoPoolWait.observe([], (event.durationMS ?? 0) / 1000);
     });
     client.on('connectionCheckedIn', (event) => {
-      const checkedOut = pool(event.address);
       const since = checkedOut.get(event.connectionId);
       if (since === undefined) return;
       checkedOut.delete(event.connectionId);
