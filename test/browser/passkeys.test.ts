@@ -153,7 +153,9 @@ describe.each([
     // The account page shows when the passkey was last used.
     await page.goto(`${gatehouse.url}/account`);
     await heading(page, 'Your account');
-    await expect(page.locator('#passkeys').textContent()).resolves.toMatch(/last used [A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d\d [AP]M UTC/);
+    await expect(page.locator('#passkeys').textContent()).resolves.toMatch(
+      /last used [A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d\d [AP]M UTC/,
+    );
     await context.close();
   }, 90_000);
 });
