@@ -182,7 +182,8 @@ describe('/account follows Accept-Language', () => {
     expect(weak.status).toBe(400);
     expectLanguage(weak, 'de', 'Ihr Konto');
     expect(weak.html).toContain(
-      '<p class="alert" role="alert">Dieses neue Passwort kann nicht verwendet werden: es hat 4 Zeichen, weniger als 15; einige Wörter ergeben ein gutes Passwort.</p>',
+      '<p class="alert" role="alert">Dieses neue Passwort kann nicht verwendet werden: ' +
+        'es hat 4 Zeichen, weniger als 15; einige Wörter ergeben ein gutes Passwort.</p>',
     );
     const regenerated = expectPage(await browser.submit(page, '/account/recovery-codes'), /<h1>/);
     expectLanguage(regenerated, 'de', 'Speichern Sie Ihre Wiederherstellungscodes');
