@@ -45,7 +45,7 @@ async function renderSecondFactor(
   details: Details,
   subject: SecondFactorSubject,
   summary: FactorSummary,
-  message?: string,
+  messageKey?: string,
 ) {
   const locale = kit.localeOf(ctx, details);
   const text = (key: string, values?: Record<string, string>) => kit.deps.render.locales.message(locale, key, values);
@@ -58,7 +58,7 @@ async function renderSecondFactor(
       intro: stepUp
         ? text('secondFactor.stepUpIntro', { client: await kit.clientName(details, locale), user: subject.username })
         : text('secondFactor.intro', { user: subject.username }),
-      message,
+      message: messageKey && text(messageKey),
       csrf: kit.csrf(details),
       passkey:
         summary.passkeys > 0
@@ -118,8 +118,7 @@ export async function showSecondFactorStep(kit: Kit, ctx: Context, details: Deta
     return false;
   }
   const summary = await kit.deps.factors.summary(subject.accountId);
-  const message = messageKey && kit.message(ctx, details, messageKey);
-  if (summary.usable) await renderSecondFactor(kit, ctx, details, subject, summary, message);
+  if (summary.usable) await renderSecondFactor(kit, ctx, details, subject, summary, messageKey);
   else if (details.prompt.name === 'mfa') await renderEnrolment(kit, ctx, details, subject, messageKey);
   // The factors were removed since the password was checked: the password alone signs in, from the login page.
   else return false;
