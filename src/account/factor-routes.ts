@@ -4,13 +4,12 @@ import type { Context } from 'koa';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { passkeyName } from '../factors/passkeys.js';
 import { parseCredential } from '../factors/webauthn.js';
-import { accountStrings as ta } from '../views/strings-account.js';
 import { type AccountKit, field, type Signed } from './kit.js';
 import { renderAccountPage } from './page.js';
 import { AccountPageError } from './sign-in.js';
 
 export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
-  const { factors, render } = kit.deps;
+  const { factors } = kit.deps;
   const { passkeys, webauthn, totp, recoveryCodes } = factors;
   /** Challenges belong to the Gatehouse session the page signed in with. */
   const binding = (signed: Signed) => `account:${signed.sessionUid}`;
@@ -19,36 +18,39 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     if (!factors.allowed.has(factor)) throw new AccountPageError('that factor is not enabled here');
   };
 
-  /** Shows new recovery codes once; `message` says what was just done. */
-  function showCodes(ctx: Context, codes: string[], message?: string) {
-    ctx.type = 'html';
-    ctx.body = render('recovery-codes.njk', { codes, continueUrl: kit.base, continueLabel: ta.recovery.back, message });
+  /** Shows new recovery codes once; `noticeKey` names the message saying what was just done. */
+  function showCodes(ctx: Context, codes: string[], noticeKey?: string) {
+    kit.page(ctx, 'recovery-codes.njk', {
+      codes,
+      continueUrl: kit.base,
+      continueLabel: kit.message(ctx, 'recovery.back'),
+      message: noticeKey && kit.message(ctx, noticeKey),
+    });
   }
 
   /** Recovery codes stand in for a factor: once the last passkey or TOTP is gone they go too, rather than linger unusable. */
-  async function factorRemoved(ctx: Context, signed: Signed, notice: string) {
+  async function factorRemoved(ctx: Context, signed: Signed, noticeKey: string) {
     if (!(await factors.summary(signed.account._id)).usable && (await recoveryCodes.remove(signed.account._id)) > 0)
       await kit.audit(ctx, signed, 'mfa.recovery_codes.removed');
-    await kit.done(ctx, signed, notice);
+    await kit.done(ctx, signed, noticeKey);
   }
 
   /** A first factor comes with recovery codes (when allowed and there are none yet), shown once. */
-  async function factorAdded(ctx: Context, signed: Signed, notice: string) {
+  async function factorAdded(ctx: Context, signed: Signed, noticeKey: string) {
     if (!factors.allowed.has('recovery_code') || (await recoveryCodes.remaining(signed.account._id)) > 0)
-      return kit.done(ctx, signed, notice);
+      return kit.done(ctx, signed, noticeKey);
     const codes = await recoveryCodes.regenerate(signed.account._id);
     await kit.audit(ctx, signed, 'mfa.recovery_codes.generated');
-    showCodes(ctx, codes, notice);
+    showCodes(ctx, codes, noticeKey);
   }
 
-  async function showTotpSetup(ctx: Context, signed: Signed, alert?: string) {
+  async function showTotpSetup(ctx: Context, signed: Signed, alertKey?: string) {
     const enrolment = await totp.startEnrolment(signed.account._id, signed.account.username);
-    if (!enrolment) return kit.done(ctx, signed, ta.account.totpAdded);
-    ctx.type = 'html';
-    ctx.body = render('account-totp.njk', {
+    if (!enrolment) return kit.done(ctx, signed, 'account.totpAdded');
+    kit.page(ctx, 'account-totp.njk', {
       totp: { ...enrolment, action: `${kit.base}/totp` },
       csrf: signed.csrf,
-      alert,
+      alert: alertKey && kit.message(ctx, alertKey),
       backUrl: kit.base,
     });
   }
@@ -67,18 +69,18 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     if (!signed) return;
     if (!(await totp.confirm(signed.account._id, field(ctx, 'code')))) {
       ctx.status = 400;
-      return showTotpSetup(ctx, signed, ta.enrol.failed);
+      return showTotpSetup(ctx, signed, 'enrol.failed');
     }
     await kit.audit(ctx, signed, 'mfa.totp.enrolled');
-    await factorAdded(ctx, signed, ta.account.totpAdded);
+    await factorAdded(ctx, signed, 'account.totpAdded');
   });
 
   router.post('/totp/remove', kit.form, async (ctx) => {
     const signed = await kit.forChange(ctx);
     if (!signed) return;
-    if (!(await totp.remove(signed.account._id))) return kit.done(ctx, signed, ta.account.notFound);
+    if (!(await totp.remove(signed.account._id))) return kit.done(ctx, signed, 'account.notFound');
     await kit.audit(ctx, signed, 'mfa.totp.removed');
-    await factorRemoved(ctx, signed, ta.account.totpRemoved);
+    await factorRemoved(ctx, signed, 'account.totpRemoved');
   });
 
   router.post('/recovery-codes', kit.form, async (ctx) => {
@@ -86,7 +88,7 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     const signed = await kit.forChange(ctx);
     if (!signed) return;
     // Recovery codes stand in for a factor; without one they would be a second password.
-    if (!(await factors.summary(signed.account._id)).usable) return kit.done(ctx, signed, ta.account.recoveryNone);
+    if (!(await factors.summary(signed.account._id)).usable) return kit.done(ctx, signed, 'account.recoveryNone');
     const codes = await recoveryCodes.regenerate(signed.account._id);
     await kit.audit(ctx, signed, 'mfa.recovery_codes.generated');
     showCodes(ctx, codes);
@@ -112,9 +114,9 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     const created = credential && (await webauthn.verifyRegistration(binding(signed), credential));
     if (!created) {
       ctx.status = 400;
-      return renderAccountPage(kit, ctx, signed, ta.account.passkeyFailed);
+      return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'account.passkeyFailed'));
     }
-    const name = passkeyName(field(ctx, 'name'), 'Passkey');
+    const name = passkeyName(field(ctx, 'name'), kit.message(ctx, 'passkey.defaultName'));
     await passkeys.add({
       _id: created.credentialId,
       accountId: signed.account._id,
@@ -128,24 +130,24 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
       lastUsedAt: null,
     });
     await kit.audit(ctx, signed, 'mfa.passkey.added', { name });
-    await factorAdded(ctx, signed, ta.account.passkeyAdded);
+    await factorAdded(ctx, signed, 'account.passkeyAdded');
   });
 
   // Rename and remove name the passkey by id; the store filters by the signed-in account, so another's is never touched.
   router.post('/passkeys/rename', kit.form, async (ctx) => {
     const signed = await kit.forChange(ctx);
     if (!signed) return;
-    const name = passkeyName(field(ctx, 'name'), 'Passkey');
-    if (!(await passkeys.rename(signed.account._id, field(ctx, 'id'), name))) return kit.done(ctx, signed, ta.account.notFound);
+    const name = passkeyName(field(ctx, 'name'), kit.message(ctx, 'passkey.defaultName'));
+    if (!(await passkeys.rename(signed.account._id, field(ctx, 'id'), name))) return kit.done(ctx, signed, 'account.notFound');
     await kit.audit(ctx, signed, 'mfa.passkey.renamed', { name });
-    await kit.done(ctx, signed, ta.account.passkeyRenamed);
+    await kit.done(ctx, signed, 'account.passkeyRenamed');
   });
 
   router.post('/passkeys/remove', kit.form, async (ctx) => {
     const signed = await kit.forChange(ctx);
     if (!signed) return;
-    if (!(await passkeys.remove(signed.account._id, field(ctx, 'id')))) return kit.done(ctx, signed, ta.account.notFound);
+    if (!(await passkeys.remove(signed.account._id, field(ctx, 'id')))) return kit.done(ctx, signed, 'account.notFound');
     await kit.audit(ctx, signed, 'mfa.passkey.removed');
-    await factorRemoved(ctx, signed, ta.account.passkeyRemoved);
+    await factorRemoved(ctx, signed, 'account.passkeyRemoved');
   });
 }

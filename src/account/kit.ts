@@ -12,6 +12,7 @@ import { csrfToken, csrfValid } from '../interactions/csrf.js';
 import { field } from '../interactions/kit.js';
 import type { LiveProvider } from '../provider/live-provider.js';
 import type { LoginThrottle } from '../security/login-throttle.js';
+import { pageLocale, sendPage } from '../views/page.js';
 import type { Render } from '../views/render.js';
 import type { AccountSessions } from './account-sessions.js';
 import { AccountPageError, type SignInDeps } from './sign-in.js';
@@ -118,9 +119,22 @@ export function accountKit(deps: AccountPageDeps) {
     return signed;
   }
 
-  /** After a change: back to the page, which shows `notice` once. */
-  async function done(ctx: Context, signed: Signed, notice: string) {
-    await deps.sessions.setNotice(signed.cookie, notice);
+  /** The pages' language: the browser's Accept-Language (the account page has no OIDC request of its own), else the default. */
+  const localeOf = (ctx: Context) => pageLocale(deps.render, ctx);
+
+  /** A message in the page's language, its {placeholders} filled from `values`. */
+  const message = (ctx: Context, key: string, values?: Record<string, string>) => deps.render.locales.message(localeOf(ctx), key, values);
+
+  /** Renders one of the account pages in the request's language. */
+  const page = (ctx: Context, template: string, context: Record<string, unknown>) =>
+    sendPage(ctx, deps.render, template, context, localeOf(ctx));
+
+  /**
+   * After a change: back to the page, which shows `notice` once. The notice is stored as text in the language of the
+   * request that made the change (the same browser reads it next), so the stored document keeps its shape.
+   */
+  async function done(ctx: Context, signed: Signed, noticeKey: string, values?: Record<string, string>) {
+    await deps.sessions.setNotice(signed.cookie, message(ctx, noticeKey, values));
     ctx.status = 303;
     ctx.redirect(base);
   }
@@ -137,7 +151,7 @@ export function accountKit(deps: AccountPageDeps) {
     });
   }
 
-  return { deps, base, form, signIn, current, setCookie, forChange, done, audit };
+  return { deps, base, form, signIn, current, setCookie, forChange, done, audit, localeOf, message, page };
 }
 
 export type AccountKit = ReturnType<typeof accountKit>;

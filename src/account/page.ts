@@ -2,8 +2,7 @@
 import type { Context } from 'koa';
 import { ACCOUNT_CLIENT_ID } from '../config/schema.js';
 import { grantsOf, sessionsOf } from '../storage/model-collections.js';
-import { fill } from '../i18n/messages.js';
-import { accountStrings as ta } from '../views/strings-account.js';
+import { formatDateTimeUtc, formatList } from '../i18n/format.js';
 import type { AccountKit, Signed } from './kit.js';
 
 interface GrantPayload {
@@ -31,17 +30,22 @@ async function clientName(kit: AccountKit, clientId: string): Promise<string> {
   return (await kit.deps.live.current.Client.find(clientId))?.clientName ?? clientId;
 }
 
-/** The user's live sessions: when and how each signed in, and which apps it was used for. */
-async function sessions(kit: AccountKit, signed: Signed) {
+/** The user's live sessions: when and how each signed in (in the page's language), and which apps it was used for. */
+async function sessions(kit: AccountKit, signed: Signed, locale: string) {
+  const { locales } = kit.deps.render;
   return Promise.all(
     (await sessionsOf(kit.deps.db, signed.account._id)).map(async (session) => {
       const amr = Array.isArray(session.amr) ? (session.amr as string[]) : ['pwd'];
       const clients = Object.keys((session.authorizations ?? {}) as Record<string, unknown>).filter((id) => id !== ACCOUNT_CLIENT_ID);
       return {
         current: session.uid === signed.sessionUid,
-        since: new Date(Number(session.loginTs ?? 0) * 1000),
-        methods: amr.map((method) => ta.methods[method] ?? method).join(', '),
-        apps: (await Promise.all(clients.map((id) => clientName(kit, id)))).join(', '),
+        since: formatDateTimeUtc(new Date(Number(session.loginTs ?? 0) * 1000), locale),
+        // An amr value without a message (one an integrator's hook added) is shown as it is.
+        methods: formatList(
+          amr.map((method) => locales.find(locale, `account.methods.${method}`) ?? method),
+          locale,
+        ),
+        apps: formatList(await Promise.all(clients.map((id) => clientName(kit, id))), locale),
       };
     }),
   );
@@ -49,28 +53,34 @@ async function sessions(kit: AccountKit, signed: Signed) {
 
 /** Renders the page; `alert` reports a refused change (with its status), a notice from the last change is shown once. */
 export async function renderAccountPage(kit: AccountKit, ctx: Context, signed: Signed, alert?: string) {
-  const { factors, render, reauthenticateAfter, sessions: accountSessions } = kit.deps;
+  const { factors, reauthenticateAfter, sessions: accountSessions } = kit.deps;
+  const locale = kit.localeOf(ctx);
+  const date = (value: Date) => formatDateTimeUtc(value, locale);
   const accountId = signed.account._id;
   const [passkeys, totpSince, recoveryCodes, apps, live] = await Promise.all([
     factors.passkeys.list(accountId),
     factors.totp.confirmedAt(accountId),
     factors.recoveryCodes.remaining(accountId),
     connectedApps(kit, accountId),
-    sessions(kit, signed),
+    sessions(kit, signed, locale),
   ]);
   if (signed.notice) await accountSessions.setNotice(signed.cookie, undefined);
-  ctx.type = 'html';
-  ctx.body = render('account.njk', {
+  kit.page(ctx, 'account.njk', {
     base: kit.base,
     user: signed.account.username,
     notice: signed.notice,
     alert,
     fresh: signed.fresh,
     csrf: signed.csrf,
-    confirmIntro: fill(ta.account.confirmIntro, { minutes: String(Math.round(reauthenticateAfter / 60)) }),
+    confirmIntro: kit.message(ctx, 'account.confirmIntro', { minutes: String(Math.round(reauthenticateAfter / 60)) }),
     allowed: { passkey: factors.allowed.has('passkey'), totp: factors.allowed.has('totp'), recovery: factors.allowed.has('recovery_code') },
-    passkeys,
-    totpSince,
+    passkeys: passkeys.map((passkey) => ({
+      id: passkey._id,
+      name: passkey.name,
+      created: date(passkey.createdAt),
+      lastUsed: passkey.lastUsedAt ? date(passkey.lastUsedAt) : undefined,
+    })),
+    totpSince: totpSince && date(totpSince),
     recoveryCodes,
     hasFactor: totpSince !== undefined || passkeys.length > 0,
     apps,
@@ -79,9 +89,9 @@ export async function renderAccountPage(kit: AccountKit, ctx: Context, signed: S
       action: `${kit.base}/passkeys`,
       options: `${kit.base}/passkeys/options`,
       id: 'new-passkey-name',
-      nameLabel: ta.account.passkeyNameNew,
-      label: ta.account.addPasskey,
-      defaultName: 'Passkey',
+      nameLabel: kit.message(ctx, 'account.passkeyNameNew'),
+      label: kit.message(ctx, 'account.addPasskey'),
+      defaultName: kit.message(ctx, 'passkey.defaultName'),
     },
   });
 }

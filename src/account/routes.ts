@@ -2,12 +2,10 @@
 import Router from '@koa/router';
 import { usernameKey } from '../accounts/account-store.js';
 import { hashPassword } from '../accounts/password.js';
-import { passwordProblem } from '../accounts/password-policy.js';
+import { checkPassword } from '../accounts/password-policy.js';
 import { ACCOUNT_CLIENT_ID } from '../config/schema.js';
 import { accountPageUrls } from '../provider/clients.js';
 import { endOtherSessions, grantsOf, revokeByAccountId, revokeGrant } from '../storage/model-collections.js';
-import { fill } from '../i18n/messages.js';
-import { accountStrings as ta } from '../views/strings-account.js';
 import { addAccountFactorRoutes } from './factor-routes.js';
 import { type AccountPageDeps, accountKit, field } from './kit.js';
 import { renderAccountPage } from './page.js';
@@ -37,15 +35,13 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
     const { accountId, sessionUid, reauthenticate } = await completeSignIn(ctx, kit.signIn);
     const previous = ctx.cookies.get('gatehouse.account', { signed: true });
     if (previous) await deps.sessions.remove(previous);
-    kit.setCookie(ctx, await deps.sessions.create(accountId, sessionUid, reauthenticate ? ta.account.reauthenticated : undefined));
+    const notice = reauthenticate ? kit.message(ctx, 'account.reauthenticated') : undefined;
+    kit.setCookie(ctx, await deps.sessions.create(accountId, sessionUid, notice));
     ctx.status = 303;
     ctx.redirect(kit.base);
   });
 
-  router.get('/signed-out', (ctx) => {
-    ctx.type = 'html';
-    ctx.body = deps.render('account-signed-out.njk', { signInUrl: kit.base });
-  });
+  router.get('/signed-out', (ctx) => kit.page(ctx, 'account-signed-out.njk', { signInUrl: kit.base }));
 
   // Ends the page's session and signs out of Gatehouse (RP-initiated logout, with its confirmation page).
   router.post('/sign-out', kit.form, async (ctx) => {
@@ -70,25 +66,27 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
     if (retryAfter > 0) {
       ctx.status = 429;
       ctx.set('Retry-After', String(retryAfter));
-      return renderAccountPage(kit, ctx, signed, ta.account.passwordThrottled);
+      return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'account.passwordThrottled'));
     }
     const checked = await deps.authenticator.authenticate(account.username, field(ctx, 'current_password'));
     await deps.throttle.end(key, ctx.ip, checked?._id === account._id);
     if (checked?._id !== account._id) {
       ctx.status = 400;
-      return renderAccountPage(kit, ctx, signed, ta.account.passwordWrong);
+      return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'account.passwordWrong'));
     }
     const password = field(ctx, 'new_password');
-    const problem = await passwordProblem(password, account.username, deps.passwordPolicy);
+    const problem = await checkPassword(password, account.username, deps.passwordPolicy);
     if (problem) {
       ctx.status = 400;
-      return renderAccountPage(kit, ctx, signed, fill(ta.account.passwordRefused, { reason: problem }));
+      const { reason, ...values } = problem;
+      const explained = kit.message(ctx, `account.passwordProblems.${reason}`, values);
+      return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'account.passwordRefused', { reason: explained }));
     }
     await deps.accounts.update(account.username, { passwordHash: await hashPassword(password, deps.passwordParams) });
     // Whoever knew the old password may be signed in elsewhere: every other session, and every grant and token, ends.
     const revoked = await revokeByAccountId(deps.db, account._id, { keepSessionUid: signed.sessionUid });
     await kit.audit(ctx, signed, 'account.password_changed', { revoked });
-    await kit.done(ctx, signed, ta.account.passwordChanged);
+    await kit.done(ctx, signed, 'account.passwordChanged');
   });
 
   // Revokes everything the user allowed one client: its grants and, with them, its tokens (refresh tokens included).
@@ -97,11 +95,11 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
     if (!signed) return;
     const clientId = field(ctx, 'client_id');
     const grants = (await grantsOf(deps.db, signed.account._id)).filter(({ payload }) => payload.clientId === clientId);
-    if (grants.length === 0 || clientId === ACCOUNT_CLIENT_ID) return kit.done(ctx, signed, ta.account.notFound);
+    if (grants.length === 0 || clientId === ACCOUNT_CLIENT_ID) return kit.done(ctx, signed, 'account.notFound');
     for (const grant of grants) await revokeGrant(deps.db, grant._id);
     await kit.audit(ctx, signed, 'grant.revoked', { grants: grants.length }, clientId);
     const name = (await deps.live.current.Client.find(clientId))?.clientName ?? clientId;
-    await kit.done(ctx, signed, fill(ta.account.appRevoked, { client: name }));
+    await kit.done(ctx, signed, 'account.appRevoked', { client: name });
   });
 
   router.post('/sessions/end-others', kit.form, async (ctx) => {
@@ -109,7 +107,7 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
     if (!signed) return;
     const ended = await endOtherSessions(deps.db, signed.account._id, signed.sessionUid);
     await kit.audit(ctx, signed, 'account.sessions_ended', { ended });
-    await kit.done(ctx, signed, ta.account.othersEnded);
+    await kit.done(ctx, signed, 'account.othersEnded');
   });
 
   addAccountFactorRoutes(router, kit);

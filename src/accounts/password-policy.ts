@@ -18,18 +18,45 @@ function commonPasswords(): Promise<Set<string>> {
   return common;
 }
 
-/** Why the password is refused, as a phrase that follows "password refused: "; undefined when it is acceptable. */
-export async function passwordProblem(password: string, username: string, policy: PasswordPolicy): Promise<string | undefined> {
+/** Why a password is refused: the reason, and the numbers a message about it names. */
+export type PasswordProblem =
+  | { reason: 'tooShort'; length: string; min: string }
+  | { reason: 'tooLong'; max: string }
+  | { reason: 'username' | 'repeated' | 'common' };
+
+/** Why the password is refused, or undefined when it is acceptable; pages word it in their language. */
+export async function checkPassword(password: string, username: string, policy: PasswordPolicy): Promise<PasswordProblem | undefined> {
   // NIST counts each code point as one character: "é" or an emoji is one, not two UTF-16 units.
   const length = [...password].length;
-  if (length < policy.minLength)
-    return `it has ${length} characters, fewer than ${policy.minLength} (password_policy.min_length); a few words make a good one`;
+  if (length < policy.minLength) return { reason: 'tooShort', length: String(length), min: String(policy.minLength) };
   // Sign-in refuses longer input before hashing; a password it would refuse must not be set.
-  if (password.length > MAX_PASSWORD_LENGTH) return `it is longer than ${MAX_PASSWORD_LENGTH} characters, the most sign-in accepts`;
+  if (password.length > MAX_PASSWORD_LENGTH) return { reason: 'tooLong', max: String(MAX_PASSWORD_LENGTH) };
   const folded = password.toLowerCase();
-  if (folded === username.toLowerCase()) return 'it is the username';
+  if (folded === username.toLowerCase()) return { reason: 'username' };
   // "abcabcabcabcabc", "passwordpassword": a short string repeated adds length without adding guesses.
-  if (/^(.{1,8}?)\1+$/su.test(folded)) return 'it is one short string repeated';
-  if ((await commonPasswords()).has(folded)) return 'it is on a list of commonly used passwords';
+  if (/^(.{1,8}?)\1+$/su.test(folded)) return { reason: 'repeated' };
+  if ((await commonPasswords()).has(folded)) return { reason: 'common' };
   return undefined;
+}
+
+/** Why the password is refused, for the admin at the CLI, as a phrase that follows "password refused: ". */
+export function describePasswordProblem(problem: PasswordProblem): string {
+  switch (problem.reason) {
+    case 'tooShort':
+      return `it has ${problem.length} characters, fewer than ${problem.min} (password_policy.min_length); a few words make a good one`;
+    case 'tooLong':
+      return `it is longer than ${problem.max} characters, the most sign-in accepts`;
+    case 'username':
+      return 'it is the username';
+    case 'repeated':
+      return 'it is one short string repeated';
+    case 'common':
+      return 'it is on a list of commonly used passwords';
+  }
+}
+
+/** Why the password is refused, in the CLI's words; undefined when it is acceptable. */
+export async function passwordProblem(password: string, username: string, policy: PasswordPolicy): Promise<string | undefined> {
+  const problem = await checkPassword(password, username, policy);
+  return problem && describePasswordProblem(problem);
 }

@@ -6,6 +6,27 @@ export function formatDate(date: Date, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(date);
 }
 
+/**
+ * A moment to the minute in the page's language, in UTC and saying so ("March 3, 2026 at 9:04 AM UTC",
+ * "3. März 2026 um 09:04 UTC"): the server does not know the reader's time zone, and an unlabelled time would mislead.
+ */
+export function formatDateTimeUtc(date: Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+/** "a, b and c" in the page's language. */
+export function formatList(items: readonly string[], locale: string): string {
+  return new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+}
+
 function formatScalar(value: unknown, locale: string, locales: Locales): string | undefined {
   if (typeof value === 'string') return value.trim() || undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return new Intl.NumberFormat(locale).format(value);
@@ -42,7 +63,7 @@ export function formatClaimValue(name: string, value: unknown, locale: string, l
     return formatAddress(value as Record<string, unknown>);
   if (Array.isArray(value)) {
     const items = value.map((item) => formatScalar(item, locale, locales)).filter((item): item is string => item !== undefined);
-    return items.length ? new Intl.ListFormat(locale, { type: 'conjunction' }).format(items) : undefined;
+    return items.length ? formatList(items, locale) : undefined;
   }
   return formatScalar(value, locale, locales);
 }

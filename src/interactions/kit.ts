@@ -14,7 +14,7 @@ import type { LoginThrottle } from '../security/login-throttle.js';
 import type { Render } from '../views/render.js';
 import type { ScopeCatalog } from './consent-view.js';
 import { csrfToken, csrfValid } from './csrf.js';
-import { describeClient } from '../views/client-view.js';
+import { clientName as shownClientName, describeClient } from '../views/client-view.js';
 import { pageLocale } from '../views/page.js';
 import type { PendingSecondFactor } from './pending-second-factor.js';
 
@@ -66,19 +66,21 @@ export function interactionKit(deps: InteractionDeps) {
     return details;
   }
 
-  async function clientName(details: Details): Promise<string> {
-    const client = await live.current.Client.find(String(details.params.client_id));
-    return client?.clientName ?? String(details.params.client_id);
+  /** The page's language: the request's ui_locales, then Accept-Language. */
+  const localeOf = (ctx: Context, details: Details) => pageLocale(deps.render, ctx, details.params.ui_locales);
+
+  /** The client's name as a page in `locale` shows it. */
+  async function clientName(details: Details, locale: string): Promise<string> {
+    const clientId = String(details.params.client_id);
+    return shownClientName((await live.current.Client.find(clientId)) ?? undefined, clientId, deps.render.locales, locale);
   }
 
   /** Who is asking, as the login and consent pages show it. */
-  async function clientView(details: Details) {
+  async function clientView(details: Details, locale: string) {
     const clientId = String(details.params.client_id);
-    return describeClient((await live.current.Client.find(clientId)) ?? undefined, clientId, details.params.redirect_uri);
+    const client = (await live.current.Client.find(clientId)) ?? undefined;
+    return describeClient(client, clientId, details.params.redirect_uri, shownClientName(client, clientId, deps.render.locales, locale));
   }
-
-  /** The page's language: the request's ui_locales, then Accept-Language. */
-  const localeOf = (ctx: Context, details: Details) => pageLocale(deps.render, ctx, details.params.ui_locales);
 
   /**
    * What provider.interactionResult does, on the interaction this request already loaded (interactionResult would
@@ -125,8 +127,9 @@ export function interactionKit(deps: InteractionDeps) {
     clientName,
     clientView,
     localeOf,
-    /** A message from the locale bundles, in the page's language. */
-    message: (ctx: Context, details: Details, key: string) => deps.render.locales.message(localeOf(ctx, details), key),
+    /** A message from the locale bundles, in the page's language, its {placeholders} filled from `values`. */
+    message: (ctx: Context, details: Details, key: string, values?: Record<string, string>) =>
+      deps.render.locales.message(localeOf(ctx, details), key, values),
     finish,
     recordSignIn,
     signIn,

@@ -1,17 +1,17 @@
 // The login page: username and password, and passkey sign-in (with autofill) when passkeys are allowed.
 import type { Context } from 'koa';
 import { sendPage } from '../views/page.js';
-import { accountStrings } from '../views/strings-account.js';
 import type { Details, Kit } from './kit.js';
 
 export async function showLogin(kit: Kit, ctx: Context, details: Details, username: string, message?: string) {
   const passkeys = kit.deps.factors.allowed.has('passkey');
+  const locale = kit.localeOf(ctx, details);
   sendPage(
     ctx,
     kit.deps.render,
     'login.njk',
     {
-      client: await kit.clientView(details),
+      client: await kit.clientView(details, locale),
       username,
       message,
       csrf: kit.csrf(details),
@@ -21,11 +21,11 @@ export async function showLogin(kit: Kit, ctx: Context, details: Details, userna
         ? {
             action: kit.url(details, '/passkey'),
             options: kit.url(details, '/passkey/options'),
-            label: accountStrings.passkey.signIn,
+            label: kit.deps.render.locales.message(locale, 'passkey.signIn'),
             autofill: true,
           }
         : undefined,
     },
-    kit.localeOf(ctx, details),
+    locale,
   );
 }

@@ -6,7 +6,6 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { passkeyAmr, passwordlessAmr } from '../factors/authentication-context.js';
 import { passkeyName } from '../factors/passkeys.js';
 import { parseCredential } from '../factors/webauthn.js';
-import { accountStrings as ta } from '../views/strings-account.js';
 import { type Details, field, type Kit } from './kit.js';
 import { showLogin } from './login-page.js';
 import { attemptSecondFactor, enrolmentSubject, finishEnrolment, renderEnrolment, secondFactorSubject } from './second-factor.js';
@@ -74,7 +73,7 @@ export function addPasskeyRoutes(router: Router, kit: Kit): void {
         detail: { method: 'passkey' },
       });
       ctx.status = 401;
-      await showLogin(kit, ctx, details, '', ta.passkey.failed);
+      await showLogin(kit, ctx, details, '', kit.message(ctx, details, 'passkey.failed'));
       return;
     }
     await passkeys.recordUse(passkey._id, verified.newCounter, verified.backedUp);
@@ -98,10 +97,10 @@ export function addPasskeyRoutes(router: Router, kit: Kit): void {
     const created = credential && (await webauthn.verifyRegistration(binding(details), credential));
     if (!created) {
       ctx.status = 400;
-      await renderEnrolment(kit, ctx, details, subject, ta.account.passkeyFailed);
+      await renderEnrolment(kit, ctx, details, subject, 'enrol.passkeyFailed');
       return;
     }
-    const name = passkeyName(field(ctx, 'name'), 'Passkey');
+    const name = passkeyName(field(ctx, 'name'), kit.message(ctx, details, 'passkey.defaultName'));
     await passkeys.add({
       _id: created.credentialId,
       accountId: subject.accountId,

@@ -149,7 +149,7 @@ async function showConsent(kit: Kit, ctx: Context, details: Details) {
     deps.render,
     'consent.njk',
     {
-      client: await kit.clientView(details),
+      client: await kit.clientView(details, locale),
       username: account?.username ?? '',
       scopes,
       otherClaims,

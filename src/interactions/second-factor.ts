@@ -4,8 +4,7 @@ import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import { withSecondFactor } from '../factors/authentication-context.js';
 import type { FactorSummary } from '../factors/factors.js';
-import { fill } from '../i18n/messages.js';
-import { accountStrings as ta } from '../views/strings-account.js';
+import { sendPage } from '../views/page.js';
 import { type Details, field, type Kit } from './kit.js';
 
 /** Whose second factor this interaction asks for, and how the first part of the sign-in went. */
@@ -46,62 +45,81 @@ async function renderSecondFactor(
   details: Details,
   subject: SecondFactorSubject,
   summary: FactorSummary,
-  message?: string,
+  messageKey?: string,
 ) {
+  const locale = kit.localeOf(ctx, details);
+  const text = (key: string, values?: Record<string, string>) => kit.deps.render.locales.message(locale, key, values);
   const stepUp = details.prompt.name === 'mfa';
-  ctx.type = 'html';
-  ctx.body = kit.deps.render('second-factor.njk', {
-    intro: stepUp
-      ? fill(ta.secondFactor.stepUpIntro, { client: await kit.clientName(details), user: subject.username })
-      : fill(ta.secondFactor.intro, { user: subject.username }),
-    message,
-    csrf: kit.csrf(details),
-    passkey:
-      summary.passkeys > 0
-        ? { action: kit.url(details, '/passkey'), options: kit.url(details, '/passkey/options'), label: ta.secondFactor.passkeyButton }
-        : undefined,
-    totpAction: summary.totp ? kit.url(details, '/mfa/totp') : undefined,
-    recoveryAction: summary.recoveryCodes > 0 ? kit.url(details, '/mfa/recovery') : undefined,
-    abortAction: kit.url(details, '/abort'),
-  });
+  sendPage(
+    ctx,
+    kit.deps.render,
+    'second-factor.njk',
+    {
+      intro: stepUp
+        ? text('secondFactor.stepUpIntro', { client: await kit.clientName(details, locale), user: subject.username })
+        : text('secondFactor.intro', { user: subject.username }),
+      message: messageKey && text(messageKey),
+      csrf: kit.csrf(details),
+      passkey:
+        summary.passkeys > 0
+          ? {
+              action: kit.url(details, '/passkey'),
+              options: kit.url(details, '/passkey/options'),
+              label: text('secondFactor.passkeyButton'),
+            }
+          : undefined,
+      totpAction: summary.totp ? kit.url(details, '/mfa/totp') : undefined,
+      recoveryAction: summary.recoveryCodes > 0 ? kit.url(details, '/mfa/recovery') : undefined,
+      abortAction: kit.url(details, '/abort'),
+    },
+    locale,
+  );
 }
 
-export async function renderEnrolment(kit: Kit, ctx: Context, details: Details, subject: SecondFactorSubject, message?: string) {
+/** Enrolment during sign-in; `messageKey` names the failure to report (a wrong code, a passkey that was not created). */
+export async function renderEnrolment(kit: Kit, ctx: Context, details: Details, subject: SecondFactorSubject, messageKey?: string) {
   const { factors } = kit.deps;
+  const locale = kit.localeOf(ctx, details);
+  const text = (key: string, values?: Record<string, string>) => kit.deps.render.locales.message(locale, key, values);
   const totp = factors.allowed.has('totp') ? await factors.totp.startEnrolment(subject.accountId, subject.username) : undefined;
-  ctx.type = 'html';
-  ctx.body = kit.deps.render('mfa-enrol.njk', {
-    intro: fill(ta.enrol.intro, { client: await kit.clientName(details), user: subject.username }),
-    message,
-    csrf: kit.csrf(details),
-    totp: totp && { ...totp, action: kit.url(details, '/mfa/enrol/totp') },
-    register: factors.allowed.has('passkey')
-      ? {
-          action: kit.url(details, '/mfa/enrol/passkey'),
-          options: kit.url(details, '/passkey/register-options'),
-          id: 'passkey-name',
-          nameLabel: ta.enrol.passkeyName,
-          label: ta.enrol.passkeyButton,
-          defaultName: 'Passkey',
-        }
-      : undefined,
-    abortAction: kit.url(details, '/abort'),
-  });
+  sendPage(
+    ctx,
+    kit.deps.render,
+    'mfa-enrol.njk',
+    {
+      intro: text('enrol.intro', { client: await kit.clientName(details, locale), user: subject.username }),
+      message: messageKey && text(messageKey),
+      csrf: kit.csrf(details),
+      totp: totp && { ...totp, action: kit.url(details, '/mfa/enrol/totp') },
+      register: factors.allowed.has('passkey')
+        ? {
+            action: kit.url(details, '/mfa/enrol/passkey'),
+            options: kit.url(details, '/passkey/register-options'),
+            id: 'passkey-name',
+            nameLabel: text('enrol.passkeyName'),
+            label: text('enrol.passkeyButton'),
+            defaultName: text('passkey.defaultName'),
+          }
+        : undefined,
+      abortAction: kit.url(details, '/abort'),
+    },
+    locale,
+  );
 }
 
 /**
  * Shows the second-factor page (or, for an mfa prompt without factors, enrolment) when this interaction is at that step;
- * returns false when it is not, so the caller shows the login page.
+ * returns false when it is not, so the caller shows the login page. `messageKey` names a failure to report.
  */
-export async function showSecondFactorStep(kit: Kit, ctx: Context, details: Details, message?: string): Promise<boolean> {
+export async function showSecondFactorStep(kit: Kit, ctx: Context, details: Details, messageKey?: string): Promise<boolean> {
   const subject = await secondFactorSubject(kit, details);
   if (!subject) {
     if (details.prompt.name === 'mfa') throw new errors.AccessDenied('the account cannot sign in');
     return false;
   }
   const summary = await kit.deps.factors.summary(subject.accountId);
-  if (summary.usable) await renderSecondFactor(kit, ctx, details, subject, summary, message);
-  else if (details.prompt.name === 'mfa') await renderEnrolment(kit, ctx, details, subject, message);
+  if (summary.usable) await renderSecondFactor(kit, ctx, details, subject, summary, messageKey);
+  else if (details.prompt.name === 'mfa') await renderEnrolment(kit, ctx, details, subject, messageKey);
   // The factors were removed since the password was checked: the password alone signs in, from the login page.
   else return false;
   return true;
@@ -127,7 +145,7 @@ export async function attemptSecondFactor(
     await audit.count({ type: 'mfa.throttled', user: subject.username, client, ip: ctx.ip });
     ctx.status = 429;
     ctx.set('Retry-After', String(retryAfter));
-    await showSecondFactorStep(kit, ctx, details, ta.secondFactor.failed);
+    await showSecondFactorStep(kit, ctx, details, 'secondFactor.failed');
     return;
   }
   if (delayMs > 0) {
@@ -147,7 +165,7 @@ export async function attemptSecondFactor(
       detail: { factor },
     });
     ctx.status = 401;
-    await showSecondFactorStep(kit, ctx, details, factor === 'passkey' ? ta.passkey.failed : ta.secondFactor.failed);
+    await showSecondFactorStep(kit, ctx, details, factor === 'passkey' ? 'passkey.failed' : 'secondFactor.failed');
     return;
   }
   if (details.prompt.name === 'login') await kit.deps.pending.end(details.uid);
@@ -172,8 +190,13 @@ export async function finishEnrolment(kit: Kit, ctx: Context, details: Details, 
   await audit.record({ type: 'mfa.recovery_codes.generated', user: subject.username, ip: ctx.ip, requestId: ctx.state.requestId });
   const result = await kit.recordSignIn(ctx, details, account, amr);
   const continueUrl = await live.current.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
-  ctx.type = 'html';
-  ctx.body = render('recovery-codes.njk', { codes, continueUrl, continueLabel: ta.recovery.continue });
+  sendPage(
+    ctx,
+    render,
+    'recovery-codes.njk',
+    { codes, continueUrl, continueLabel: kit.message(ctx, details, 'recovery.continue') },
+    kit.localeOf(ctx, details),
+  );
 }
 
 export function addSecondFactorRoutes(router: Router, kit: Kit): void {
@@ -211,7 +234,7 @@ export function addSecondFactorRoutes(router: Router, kit: Kit): void {
     const subject = await enrolmentSubject(kit, details, 'totp');
     if (!(await factors.totp.confirm(subject.accountId, field(ctx, 'code')))) {
       ctx.status = 400;
-      await renderEnrolment(kit, ctx, details, subject, ta.enrol.failed);
+      await renderEnrolment(kit, ctx, details, subject, 'enrol.failed');
       return;
     }
     await audit.record({ type: 'mfa.totp.enrolled', user: subject.username, ip: ctx.ip, requestId: ctx.state.requestId });

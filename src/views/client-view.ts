@@ -1,4 +1,7 @@
 // Who is asking: what the pages show of a client (name, the domain it sends the user back to, logo, links, first party).
+import { ACCOUNT_CLIENT_ID } from '../config/schema.js';
+import type { Locales } from '../i18n/locales.js';
+
 export interface ClientLike {
   clientId: string;
   clientName?: string;
@@ -29,13 +32,27 @@ function webUrl(value: unknown, httpsOnly = false): string | undefined {
   }
 }
 
-export function describeClient(client: ClientLike | undefined, clientId: string, redirectUri?: unknown): ClientView {
+/**
+ * The name pages show for a client: its registered name, except the account page's own client, which is named in the
+ * page's language (a German login page says "weiter zu Ihr Konto", not "weiter zu Your account").
+ */
+export function clientName(client: ClientLike | undefined, clientId: string, locales: Locales, locale: string): string {
+  if (clientId === ACCOUNT_CLIENT_ID) return locales.message(locale, 'account.title');
+  return client?.clientName ?? clientId;
+}
+
+export function describeClient(
+  client: ClientLike | undefined,
+  clientId: string,
+  redirectUri?: unknown,
+  name = client?.clientName ?? clientId,
+): ClientView {
   const metadata = client?.metadata() ?? {};
   const redirect = webUrl(redirectUri);
   const registered = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris.map((uri) => webUrl(uri)).find(Boolean) : undefined;
   const clientUri = webUrl(metadata.client_uri);
   return {
-    name: client?.clientName ?? clientId,
+    name,
     ...(redirect ? { domain: new URL(redirect).host } : {}),
     // Logos load from other origins, so only https ones (the config allows no other).
     ...(webUrl(metadata.logo_uri, true) ? { logoUri: webUrl(metadata.logo_uri, true) } : {}),

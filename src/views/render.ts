@@ -7,7 +7,6 @@ import { type Brand, createBrand } from '../branding/brand.js';
 import type { LoadedConfig } from '../config/load.js';
 import { Locales } from '../i18n/locales.js';
 import { fill } from '../i18n/messages.js';
-import { accountStrings } from './strings-account.js';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 
@@ -38,10 +37,6 @@ export function createRenderer({ assetPrefix, home, locales, brand, viewsDir }: 
   env.addGlobal('assets', assetPrefix);
   env.addGlobal('brand', brand);
   env.addGlobal('home', home);
-  // The account and second-factor pages' texts (English for now; the other pages' come from the locale bundles).
-  env.addGlobal('ta', accountStrings);
-  // One unambiguous form for every reader: dates on the account page are UTC, to the minute.
-  env.addFilter('utc', (date: Date | number) => `${new Date(date).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   // {product} is the brand's name in every message; other placeholders come from the template.
   env.addFilter('fill', (template: string, values: Record<string, string> = {}) =>
     fill(template, { product: brand.productName, ...values }),

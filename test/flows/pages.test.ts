@@ -354,4 +354,20 @@ describe('gatehouse config check', () => {
     );
     expect(result.stdout).not.toContain('logged-out.njk');
   });
+
+  it('warns about an override still written for the English-only account page (`ta`, the `utc` filter)', async () => {
+    const dir = pageFiles();
+    writeFileSync(
+      path.join(dir, 'views', 'account-signed-out.njk'),
+      '{% extends "layout.njk" %}{% block title %}{{ ta.account.signedOutTitle }}{% endblock %}' +
+        '{% block content %}<p>{{ since | utc }}</p>{% endblock %}',
+    );
+    const file = path.join(dir, 'gatehouse.yaml');
+    writeFileSync(file, `views_dir: views\n`);
+    const result = await runProcess('dist/cli/index.js', ['config', 'check'], { GATEHOUSE_CONFIG: file });
+    expect(result.code).toBe(0);
+    const override = path.join(dir, 'views', 'account-signed-out.njk');
+    expect(result.stdout).toContain(`warning: ${override}: uses \`ta\`, which templates no longer receive: its texts are t.passkey,`);
+    expect(result.stdout).toContain(`warning: ${override}: uses the \`utc\` filter, which no longer exists`);
+  });
 });
