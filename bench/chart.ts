@@ -63,7 +63,9 @@ export function renderChart(title: string, panels: ChartPanel[]): string {
     y += PANEL_GAP;
   }
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="sans-serif" role="img">`,
+    // The accessible name a screen reader announces for the chart.
+    `<title>${xml(title)}</title>`,
     `<rect width="${WIDTH}" height="${y}" fill="white"/>`,
     ...parts,
     '</svg>',
