@@ -72,8 +72,9 @@ async function measure(target: Target, loadCase: (typeof CASES)[number], conns: 
       warmupSeconds,
       await loadCase.prepare(target, conns, WARMUP_POOL_PER_SECOND * warmupSeconds),
     );
-    // Enough one-use fixtures for the measured run at half again the warm-up's rate.
-    expected = Math.ceil(stats(warm).rps * durationSeconds * 1.5) + 500;
+    // Enough one-use fixtures for the measured run at twice the warm-up's rate (a warm-up still compiling, or one
+    // that ran out of its own pool, understates the rate), and never fewer than the warm-up pool's rate allows.
+    expected = Math.max(Math.ceil(stats(warm).rps * durationSeconds * 2) + 500, WARMUP_POOL_PER_SECOND * durationSeconds);
   }
   const requests = await loadCase.prepare(target, conns, expected);
   const cpuBefore = await target.cpuUsage();

@@ -44,8 +44,7 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   app.maxIpsCount = config.trust_proxy || 0;
   app.silent = true;
 
-  app.use(requestContext(logger, config.trust_proxy !== false));
-  if (metrics) app.use(metrics.middleware);
+  app.use(requestContext(logger, config.trust_proxy !== false, metrics));
   app.use(
     securityHeaders({
       hsts: config.production && config.issuer.startsWith('https:'),

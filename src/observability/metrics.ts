@@ -1,5 +1,4 @@
 // Prometheus metrics (prom-client) for one Gatehouse instance: HTTP, tokens, logins, throttling, reuse, logouts, MongoDB latency.
-import type { Middleware } from 'koa';
 import type { MongoClient } from 'mongodb';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { FastHistogram } from './fast-histogram.js';
@@ -83,16 +82,6 @@ export class Metrics {
     // Per-command latency is registered only where it is recorded (watchMongo, with command monitoring on).
     for (const histogram of [this.http, this.mongoOperations, this.mongoPoolWait]) histogram.register(this.registry);
   }
-
-  /** Times every request and counts it under its route pattern (see observeRequest). */
-  readonly middleware: Middleware = async (ctx, next) => {
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      this.observeRequest(ctx._matchedRoute ?? ctx.oidc?.route, ctx.method, ctx.status, (performance.now() - started) / 1000);
-    }
-  };
 
   /** Counts a finished request under its route pattern, never its raw path (ids in paths would explode cardinality). */
   observeRequest(route: string | undefined, method: string, status: number, seconds: number): void {
