@@ -117,18 +117,7 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
       return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'account.passkeyFailed'));
     }
     const name = passkeyName(field(ctx, 'name'), kit.message(ctx, 'passkey.defaultName'));
-    await passkeys.add({
-      _id: created.credentialId,
-      accountId: signed.account._id,
-      name,
-      publicKey: created.publicKey,
-      counter: created.counter,
-      transports: created.transports,
-      deviceType: created.deviceType,
-      backedUp: created.backedUp,
-      createdAt: new Date(),
-      lastUsedAt: null,
-    });
+    await passkeys.addRegistered(signed.account._id, name, created);
     await kit.audit(ctx, signed, 'mfa.passkey.added', { name });
     await factorAdded(ctx, signed, 'account.passkeyAdded');
   });

@@ -1,5 +1,6 @@
 // An account's passkeys (WebAuthn credentials): public key, signature counter, name, created and last-used dates.
 import type { Collection, Db } from 'mongodb';
+import type { NewPasskey } from './webauthn.js';
 
 export interface PasskeyDocument {
   /** The credential id (base64url), unique across all accounts. */
@@ -57,6 +58,23 @@ export class PasskeyStore {
 
   async add(passkey: PasskeyDocument): Promise<void> {
     await this.collection.insertOne(passkey);
+  }
+
+  /** Stores a passkey a registration ceremony just verified, under the name the user gave it. */
+  async addRegistered(accountId: string, name: string, created: NewPasskey): Promise<void> {
+    const { credentialId, publicKey, counter, transports, deviceType, backedUp } = created;
+    await this.add({
+      _id: credentialId,
+      accountId,
+      name,
+      publicKey,
+      counter,
+      transports,
+      deviceType,
+      backedUp,
+      createdAt: new Date(),
+      lastUsedAt: null,
+    });
   }
 
   /** Renames one of the account's own passkeys: the account id is part of the filter, so another's passkey is never touched. */

@@ -101,18 +101,7 @@ export function addPasskeyRoutes(router: Router, kit: Kit): void {
       return;
     }
     const name = passkeyName(field(ctx, 'name'), kit.message(ctx, details, 'passkey.defaultName'));
-    await passkeys.add({
-      _id: created.credentialId,
-      accountId: subject.accountId,
-      name,
-      publicKey: created.publicKey,
-      counter: created.counter,
-      transports: created.transports,
-      deviceType: created.deviceType,
-      backedUp: created.backedUp,
-      createdAt: new Date(),
-      lastUsedAt: null,
-    });
+    await passkeys.addRegistered(subject.accountId, name, created);
     await audit.record({ type: 'mfa.passkey.added', user: subject.username, ip: ctx.ip, requestId: ctx.state.requestId, detail: { name } });
     await finishEnrolment(kit, ctx, details, subject, passkeyAmr(created));
   });
