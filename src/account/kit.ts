@@ -44,8 +44,6 @@ export interface Signed {
   cookie: string;
   account: AccountDocument;
   sessionUid: string;
-  loginTs: number;
-  amr: string[];
   fresh: boolean;
   notice?: string;
   csrf: string;
@@ -66,7 +64,7 @@ export function accountKit(deps: AccountPageDeps) {
    * signing out, "sign out everywhere", a password change elsewhere or a disabled account end it too.
    */
   async function current(ctx: Context): Promise<Signed | undefined> {
-    const cookie = ctx.cookies.get(COOKIE, { signed: true });
+    const cookie = cookieOf(ctx);
     const stored = cookie ? await deps.sessions.find(cookie) : undefined;
     if (!cookie || !stored) return undefined;
     const session = await deps.live.current.Session.findByUid(stored.sessionUid);
@@ -80,16 +78,30 @@ export function accountKit(deps: AccountPageDeps) {
       cookie,
       account,
       sessionUid: stored.sessionUid,
-      loginTs,
-      amr: session.amr ?? ['pwd'],
       fresh: Date.now() / 1000 - loginTs <= deps.reauthenticateAfter,
       notice: stored.notice,
       csrf: csrfFor(cookie),
     };
   }
 
+  /** The page's session id from its signed cookie, if the browser has one. */
+  function cookieOf(ctx: Context): string | undefined {
+    return ctx.cookies.get(COOKIE, { signed: true });
+  }
+
   function setCookie(ctx: Context, value: string | null) {
     ctx.cookies.set(COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', path: base, secure: ctx.secure });
+  }
+
+  /** The form was sent from this page for this session (CSRF); otherwise the error page. */
+  function checkForm(ctx: Context, signed: Signed): void {
+    if (!csrfValid(deps.csrfSecret, `account:${signed.cookie}`, field(ctx, 'csrf')))
+      throw new AccountPageError('the form has expired or was not sent from this site; go back and try again');
+  }
+
+  /** A client's name as the pages show it (its id when it has none, or is gone). */
+  async function clientName(clientId: string): Promise<string> {
+    return (await deps.live.current.Client.find(clientId))?.clientName ?? clientId;
   }
 
   /**
@@ -106,8 +118,7 @@ export function accountKit(deps: AccountPageDeps) {
       }
       return undefined;
     }
-    if (!csrfValid(deps.csrfSecret, `account:${signed.cookie}`, field(ctx, 'csrf')))
-      throw new AccountPageError('the form has expired or was not sent from this site; go back and try again');
+    checkForm(ctx, signed);
     if (!signed.fresh) {
       if (json) ctx.status = 403;
       else {
@@ -151,7 +162,7 @@ export function accountKit(deps: AccountPageDeps) {
     });
   }
 
-  return { deps, base, form, signIn, current, setCookie, forChange, done, audit, localeOf, message, page };
+  return { deps, base, form, signIn, current, cookieOf, setCookie, checkForm, forChange, clientName, done, audit, localeOf, message, page };
 }
 
 export type AccountKit = ReturnType<typeof accountKit>;

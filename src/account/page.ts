@@ -22,12 +22,8 @@ export async function connectedApps(kit: AccountKit, accountId: string) {
     scopes.set(grant.clientId, set);
   }
   return Promise.all(
-    [...scopes].map(async ([clientId, set]) => ({ clientId, name: await clientName(kit, clientId), scopes: [...set].join(' ') })),
+    [...scopes].map(async ([clientId, set]) => ({ clientId, name: await kit.clientName(clientId), scopes: [...set].join(' ') })),
   );
-}
-
-async function clientName(kit: AccountKit, clientId: string): Promise<string> {
-  return (await kit.deps.live.current.Client.find(clientId))?.clientName ?? clientId;
 }
 
 /** The user's live sessions: when and how each signed in (in the page's language), and which apps it was used for. */
@@ -45,7 +41,7 @@ async function sessions(kit: AccountKit, signed: Signed, locale: string) {
           amr.map((method) => locales.find(locale, `account.methods.${method}`) ?? method),
           locale,
         ),
-        apps: formatList(await Promise.all(clients.map((id) => clientName(kit, id))), locale),
+        apps: formatList(await Promise.all(clients.map((id) => kit.clientName(id))), locale),
       };
     }),
   );

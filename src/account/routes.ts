@@ -33,7 +33,7 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
 
   router.get('/callback', async (ctx) => {
     const { accountId, sessionUid, reauthenticate } = await completeSignIn(ctx, kit.signIn);
-    const previous = ctx.cookies.get('gatehouse.account', { signed: true });
+    const previous = kit.cookieOf(ctx);
     if (previous) await deps.sessions.remove(previous);
     const notice = reauthenticate ? kit.message(ctx, 'account.reauthenticated') : undefined;
     kit.setCookie(ctx, await deps.sessions.create(accountId, sessionUid, notice));
@@ -46,7 +46,11 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
   // Ends the page's session and signs out of Gatehouse (RP-initiated logout, with its confirmation page).
   router.post('/sign-out', kit.form, async (ctx) => {
     const signed = await kit.current(ctx);
-    if (signed) await deps.sessions.remove(signed.cookie);
+    if (signed) {
+      // Only this page's own form ends its session: another site cannot sign the user out of it.
+      kit.checkForm(ctx, signed);
+      await deps.sessions.remove(signed.cookie);
+    }
     kit.setCookie(ctx, null);
     const url = new URL(`${deps.issuer}/session/end`);
     url.search = new URLSearchParams({
@@ -98,8 +102,7 @@ export function createAccountRouter(deps: AccountPageDeps): Router {
     if (grants.length === 0 || clientId === ACCOUNT_CLIENT_ID) return kit.done(ctx, signed, 'account.notFound');
     for (const grant of grants) await revokeGrant(deps.db, grant._id);
     await kit.audit(ctx, signed, 'grant.revoked', { grants: grants.length }, clientId);
-    const name = (await deps.live.current.Client.find(clientId))?.clientName ?? clientId;
-    await kit.done(ctx, signed, 'account.appRevoked', { client: name });
+    await kit.done(ctx, signed, 'account.appRevoked', { client: await kit.clientName(clientId) });
   });
 
   router.post('/sessions/end-others', kit.form, async (ctx) => {

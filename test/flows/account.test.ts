@@ -89,6 +89,10 @@ describe('the account page', () => {
     expect(forged.page!.html).toContain('not sent from this site');
     const account = await env.accounts.findByUsername('alice');
     expect(await verifyPassword('alice-password-1', account!.passwordHash)).toBe(true);
+    // Signing out is a change too: another site's form cannot end the page's session.
+    const forgedSignOut = await browser.submit(page, '/account/sign-out', { csrf: 'forged' });
+    expect(forgedSignOut.page!.status).toBe(400);
+    expectPage(await browser.navigate(`${env.gatehouse.url}/account`), ACCOUNT);
   });
 
   it('sets up TOTP with a code from the key shown, shows ten recovery codes once, and regenerates them', async () => {
