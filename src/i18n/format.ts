@@ -49,9 +49,9 @@ function formatAddress(address: Record<string, unknown>): string | undefined {
  */
 export function formatClaimValue(name: string, value: unknown, locale: string, locales: Locales): string | undefined {
   if (name === 'updated_at' && typeof value === 'number')
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(value * 1000));
+    return formatIfValid(new Date(value * 1000), new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }));
   if (name === 'birthdate' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !value.startsWith('0000'))
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`));
+    return formatIfValid(new Date(`${value}T00:00:00Z`), new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }));
   if (name === 'locale' && typeof value === 'string') {
     try {
       return new Intl.DisplayNames([locale], { type: 'language' }).of(value.replace('_', '-')) ?? value;
@@ -66,4 +66,9 @@ export function formatClaimValue(name: string, value: unknown, locale: string, l
     return items.length ? formatList(items, locale) : undefined;
   }
   return formatScalar(value, locale, locales);
+}
+
+/** A stored claim can hold an impossible date ("1990-13-01", a huge number): then no formatted value, never a thrown error. */
+function formatIfValid(date: Date, format: Intl.DateTimeFormat): string | undefined {
+  return Number.isNaN(date.getTime()) ? undefined : format.format(date);
 }
