@@ -84,13 +84,19 @@ export function interactionKit(deps: InteractionDeps) {
 
   /**
    * What provider.interactionResult does, on the interaction this request already loaded (interactionResult would
-   * read it again): record the result, save it with its remaining lifetime, and send the browser back to the provider.
+   * read it again): record the result and save it with its remaining lifetime. Returns where the provider continues.
    */
-  async function finish(ctx: Context, details: Details, result: InteractionResults, merge: boolean) {
+  async function save(details: Details, result: InteractionResults, merge: boolean): Promise<string> {
     details.result = merge && !('error' in result) ? { ...details.lastSubmission, ...result } : result;
     await details.persist();
+    return details.returnTo;
+  }
+
+  /** Saves the result and sends the browser back to the provider. */
+  async function finish(ctx: Context, details: Details, result: InteractionResults, merge: boolean) {
+    const returnTo = await save(details, result, merge);
     ctx.status = 303;
-    ctx.redirect(details.returnTo);
+    ctx.redirect(returnTo);
   }
 
   /**
@@ -130,6 +136,7 @@ export function interactionKit(deps: InteractionDeps) {
     /** A message from the locale bundles, in the page's language, its {placeholders} filled from `values`. */
     message: (ctx: Context, details: Details, key: string, values?: Record<string, string>) =>
       deps.render.locales.message(localeOf(ctx, details), key, values),
+    save,
     finish,
     recordSignIn,
     signIn,

@@ -109,10 +109,17 @@ export async function renderEnrolment(kit: Kit, ctx: Context, details: Details, 
 
 /**
  * Shows the second-factor page (or, for an mfa prompt without factors, enrolment) when this interaction is at that step;
- * returns false when it is not, so the caller shows the login page. `messageKey` names a failure to report.
+ * returns false when it is not, so the caller shows the login page. `messageKey` names a failure to report; `known` is
+ * the subject when the caller has it already (a failed attempt), saving its reads.
  */
-export async function showSecondFactorStep(kit: Kit, ctx: Context, details: Details, messageKey?: string): Promise<boolean> {
-  const subject = await secondFactorSubject(kit, details);
+export async function showSecondFactorStep(
+  kit: Kit,
+  ctx: Context,
+  details: Details,
+  messageKey?: string,
+  known?: SecondFactorSubject,
+): Promise<boolean> {
+  const subject = known ?? (await secondFactorSubject(kit, details));
   if (!subject) {
     if (details.prompt.name === 'mfa') throw new errors.AccessDenied('the account cannot sign in');
     return false;
@@ -145,7 +152,7 @@ export async function attemptSecondFactor(
     await audit.count({ type: 'mfa.throttled', user: subject.username, client, ip: ctx.ip });
     ctx.status = 429;
     ctx.set('Retry-After', String(retryAfter));
-    await showSecondFactorStep(kit, ctx, details, 'secondFactor.failed');
+    await showFailure(kit, ctx, details, subject, 'secondFactor.failed');
     return;
   }
   if (delayMs > 0) {
@@ -165,11 +172,18 @@ export async function attemptSecondFactor(
       detail: { factor },
     });
     ctx.status = 401;
-    await showSecondFactorStep(kit, ctx, details, factor === 'passkey' ? 'passkey.failed' : 'secondFactor.failed');
+    await showFailure(kit, ctx, details, subject, factor === 'passkey' ? 'passkey.failed' : 'secondFactor.failed');
     return;
   }
   if (details.prompt.name === 'login') await kit.deps.pending.end(details.uid);
   await kit.signIn(ctx, details, { _id: subject.accountId, username: subject.username }, withSecondFactor(subject.first, methods));
+}
+
+/** A refused attempt shows the step again with the failure; if the step is gone (factors removed meanwhile), the login page. */
+async function showFailure(kit: Kit, ctx: Context, details: Details, subject: SecondFactorSubject, messageKey: string) {
+  if (await showSecondFactorStep(kit, ctx, details, messageKey, subject)) return;
+  ctx.status = 303;
+  ctx.redirect(kit.url(details));
 }
 
 /** The subject of an enrolment: an mfa prompt whose account has no usable factor yet, and the factor must be allowed. */
@@ -182,14 +196,14 @@ export async function enrolmentSubject(kit: Kit, details: Details, factor: 'totp
 
 /** After enrolment: new recovery codes are shown once (when allowed), and the sign-in continues from their page. */
 export async function finishEnrolment(kit: Kit, ctx: Context, details: Details, subject: SecondFactorSubject, methods: string[]) {
-  const { factors, audit, live, render } = kit.deps;
+  const { factors, audit, render } = kit.deps;
   const account = { _id: subject.accountId, username: subject.username };
   const amr = withSecondFactor(subject.first, methods);
   if (!factors.allowed.has('recovery_code')) return kit.signIn(ctx, details, account, amr);
   const codes = await factors.recoveryCodes.regenerate(subject.accountId);
   await audit.record({ type: 'mfa.recovery_codes.generated', user: subject.username, ip: ctx.ip, requestId: ctx.state.requestId });
   const result = await kit.recordSignIn(ctx, details, account, amr);
-  const continueUrl = await live.current.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  const continueUrl = await kit.save(details, result, false);
   sendPage(
     ctx,
     render,
