@@ -18,6 +18,9 @@ export interface AccountDocument {
   updatedAt: Date;
 }
 
+/** The collection accounts live in (the token reads join it by name). */
+export const ACCOUNTS_COLLECTION = 'accounts';
+
 /** What signing in to a client needs of an account (no password hash): findAccount, claims, hooks. */
 export const ACCOUNT_VIEW_FIELDS = ['_id', 'username', 'claims', 'disabled'] as const;
 export type AccountView = Pick<AccountDocument, (typeof ACCOUNT_VIEW_FIELDS)[number]>;
@@ -42,7 +45,7 @@ export class AccountStore {
   readonly collection: Collection<AccountDocument>;
 
   constructor(db: Db) {
-    this.collection = db.collection<AccountDocument>('accounts');
+    this.collection = db.collection<AccountDocument>(ACCOUNTS_COLLECTION);
   }
 
   async createIndexes(): Promise<void> {

@@ -1,12 +1,12 @@
 // The account a request works with, read once per request: joined to the token it read first, or read here and kept.
 import type { Join } from '../storage/mongo-adapter.js';
 import { recallInRequest, rememberInRequest } from '../storage/request-scope.js';
-import { ACCOUNT_VIEW_FIELDS, type AccountStore, type AccountView } from './account-store.js';
+import { ACCOUNTS_COLLECTION, ACCOUNT_VIEW_FIELDS, type AccountStore, type AccountView } from './account-store.js';
 
 const KEY = 'account';
 
 const joinOn = (routes: string[], field = 'accountId'): Join => ({
-  from: 'accounts',
+  from: ACCOUNTS_COLLECTION,
   field,
   fields: ACCOUNT_VIEW_FIELDS,
   key: KEY,

@@ -24,14 +24,15 @@ export function requestContext(logger: Logger, trustProxy: boolean, metrics?: Me
       // (health probes) lower their line to debug through ctx.state.logLevel.
       const level: 'info' | 'debug' = ctx.state.logLevel ?? 'info';
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      metrics?.observeRequest(ctx._matchedRoute ?? ctx.oidc?.route, ctx.method, ctx.status, ms / 1000);
+      const route = ctx._matchedRoute ?? ctx.oidc?.route;
+      metrics?.observeRequest(route, ctx.method, ctx.status, ms / 1000);
       if (accessLog.isLevelEnabled(level))
         accessLog[level](
           {
             requestId,
             method: ctx.method,
             path: ctx.path,
-            route: ctx.state.route ?? ctx._matchedRoute ?? ctx.oidc?.route,
+            route,
             status: ctx.status,
             ms,
             clientId: ctx.oidc?.client?.clientId,

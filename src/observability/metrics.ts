@@ -95,17 +95,18 @@ export class Metrics {
    * created with it (metrics.mongodb_commands).
    */
   watchMongo(client: MongoClient): void {
-    // Connection ids are unique within a pool; operations go to the primary's pool (reads and writes alike), so the id
-    // alone identifies a checkout.
-    const checkedOut = new Map<number | string, number>();
+    // Connection ids are unique within one pool only (each server's pool counts from 1): the address makes the key unique
+    // while two pools are busy (a failover, several mongos).
+    const checkedOut = new Map<string, number>();
+    const key = (event: { address: string; connectionId: number | '<monitor>' }) => `${event.address}|${event.connectionId}`;
     client.on('connectionCheckedOut', (event) => {
-      checkedOut.set(event.connectionId, performance.now());
+      checkedOut.set(key(event), performance.now());
       this.mongoPoolWait.observe([], (event.durationMS ?? 0) / 1000);
     });
     client.on('connectionCheckedIn', (event) => {
-      const since = checkedOut.get(event.connectionId);
+      const since = checkedOut.get(key(event));
       if (since === undefined) return;
-      checkedOut.delete(event.connectionId);
+      checkedOut.delete(key(event));
       this.mongoOperations.observe([], (performance.now() - since) / 1000);
     });
     client.on('connectionCheckOutFailed', (event) => this.mongoCheckoutFailures.inc({ reason: event.reason }));

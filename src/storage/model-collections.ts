@@ -58,7 +58,11 @@ export async function createModelIndexes(db: Db): Promise<void> {
           { 'payload.accountId': 1, 'payload.clientId': 1, 'payload.iat': -1 },
           { name: 'accountId_clientId_iat' },
         );
-      if (model === 'Session') await collection.createIndex({ 'payload.uid': 1 }, { name: 'uid', unique: true });
+      if (model === 'Session') {
+        await collection.createIndex({ 'payload.uid': 1 }, { name: 'uid', unique: true });
+        // The account page lists an account's sessions; sign-out everywhere and a password change end them.
+        await collection.createIndex({ 'payload.accountId': 1 }, { name: 'accountId' });
+      }
       if (model === 'DeviceCode') await collection.createIndex({ 'payload.userCode': 1 }, { name: 'userCode', unique: true });
     }),
   );
@@ -91,7 +95,6 @@ export async function revokeGrant(db: Db, grantId: string): Promise<void> {
   ]);
 }
 
-/**
 /**
  * Deletes every session, grant and token of an account, and its sign-ins still in progress, e.g. when an admin
  * disables it or changes its password. Ending those sessions owes their clients a back-channel logout; it is recorded

@@ -31,6 +31,8 @@ const JOINED = '_joined';
 
 export class MongoAdapter implements Adapter {
   private readonly collection: Collection<StoredModel>;
+  /** The joined document's fields as a $project stage's body, built once (oidc-provider makes one adapter per model). */
+  private readonly joinProjection: Record<string, 1>;
 
   constructor(
     private readonly db: Db,
@@ -38,6 +40,7 @@ export class MongoAdapter implements Adapter {
     private readonly join?: Join,
   ) {
     this.collection = modelCollection(db, model);
+    this.joinProjection = Object.fromEntries((join?.fields ?? []).map((field) => [field, 1]));
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -107,7 +110,6 @@ export class MongoAdapter implements Adapter {
 
   /** One aggregate instead of two finds: the model by `_id`, and the fields needed of the document its payload points at. */
   private async findJoined(id: string, join: Join): Promise<AdapterPayload | undefined> {
-    const project = Object.fromEntries(join.fields.map((field) => [field, 1]));
     const [found] = await this.collection
       .aggregate<StoredModel & { [JOINED]: Document[] }>([
         { $match: { _id: id } },
@@ -117,7 +119,7 @@ export class MongoAdapter implements Adapter {
             from: join.from,
             localField: `payload.${join.field}`,
             foreignField: '_id',
-            pipeline: [{ $project: project }],
+            pipeline: [{ $project: this.joinProjection }],
             as: JOINED,
           },
         },
