@@ -1,4 +1,5 @@
-// The Koa host: request ids, security headers, error page, health, home page and assets, pages, the mounted oidc-provider, 404.
+// The Koa host: the edge (request ids, headers, errors, Host check, deadline, access log), health, home page and assets,
+// pages, the mounted oidc-provider, 404.
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Router from '@koa/router';
@@ -9,11 +10,8 @@ import type { Render } from './views/render.js';
 import { addHealthRoutes } from './http/health.js';
 import { addAssetRoutes } from './http/assets.js';
 import { addHomeRoutes } from './http/home.js';
-import { requestContext } from './http/request-context.js';
-import { errorPage, notFound } from './http/error-page.js';
-import { hostCheck } from './http/host-check.js';
-import { responseDeadline } from './http/response-deadline.js';
-import { securityHeaders } from './http/security-headers.js';
+import { edge } from './http/edge.js';
+import { notFound } from './http/error-page.js';
 import type { LiveProvider } from './provider/live-provider.js';
 import type { Metrics } from './observability/metrics.js';
 import { addMetricsRoute } from './observability/metrics-routes.js';
@@ -44,17 +42,20 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
   app.maxIpsCount = config.trust_proxy || 0;
   app.silent = true;
 
-  app.use(requestContext(logger, config.trust_proxy !== false, metrics));
   app.use(
-    securityHeaders({
+    edge({
+      logger,
+      render,
+      metrics,
+      trustProxy: config.trust_proxy !== false,
       hsts: config.production && config.issuer.startsWith('https:'),
       maxUrlBytes: config.limits.max_url_bytes,
       imageOrigins: imageOrigins([...config.clients.map((client) => client.logo_uri), config.branding.logo]),
+      issuer: config.issuer,
+      production: config.production,
+      deadlineMs: config.limits.response_deadline * 1000,
     }),
   );
-  app.use(errorPage(render, logger));
-  app.use(hostCheck({ issuer: config.issuer, production: config.production }));
-  app.use(responseDeadline(config.limits.response_deadline * 1000));
 
   const router = new Router();
   addHealthRoutes(router, db, logger);

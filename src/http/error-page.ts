@@ -15,23 +15,20 @@ interface HttpError extends Error {
   error_description?: string;
 }
 
-export function errorPage(render: Render, logger: Logger): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (caught) {
-      const error = caught as HttpError;
-      const status = isDatabaseUnavailable(error) ? 503 : (error.status ?? error.statusCode ?? 500);
-      const code = error.error ?? (status >= 500 ? 'server_error' : 'invalid_request');
-      // Only 4xx errors say what went wrong; a 5xx message could leak internals.
-      const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
-      if (status >= 500)
-        logger.error(
-          { requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } },
-          'request failed',
-        );
-      respond(ctx, render, status, code, description, error.name);
-    }
+/** Turns anything a request threw into its answer; 5xx errors are logged with the request id, never shown. */
+export function errorResponder(render: Render, logger: Logger): (ctx: Context, caught: unknown) => void {
+  return (ctx, caught) => {
+    const error = caught as HttpError;
+    const status = isDatabaseUnavailable(error) ? 503 : (error.status ?? error.statusCode ?? 500);
+    const code = error.error ?? (status >= 500 ? 'server_error' : 'invalid_request');
+    // Only 4xx errors say what went wrong; a 5xx message could leak internals.
+    const description = status < 500 && error.expose !== false ? (error.error_description ?? error.message) : undefined;
+    if (status >= 500)
+      logger.error(
+        { requestId: ctx.state.requestId, err: { name: error.name, message: error.message, stack: error.stack } },
+        'request failed',
+      );
+    respond(ctx, render, status, code, description, error.name);
   };
 }
 

@@ -1,5 +1,5 @@
 // Refuses requests for another host: the Host header writes discovery URLs, so in production it must be the issuer's.
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 
 /** A host name, IPv4 or bracketed IPv6 address, with an optional port: anything else is malformed. */
 const WELL_FORMED_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(:\d{1,5})?$/;
@@ -15,15 +15,14 @@ export interface HostCheckOptions {
 
 /**
  * Koa's ctx.host is the Host header, or the trusted proxy's X-Forwarded-Host. A malformed one is a 400 in every mode,
- * rather than an exception deep inside oidc-provider; a foreign one is a 400 in production.
+ * rather than an exception deep inside oidc-provider; a foreign one is a 400 in production. The check throws.
  */
-export function hostCheck({ issuer, production }: HostCheckOptions): Middleware {
+export function hostChecker({ issuer, production }: HostCheckOptions): (ctx: Context) => void {
   const expected = new URL(issuer).host.toLowerCase();
-  return async (ctx, next) => {
+  return (ctx) => {
     const host = ctx.host;
     if (!WELL_FORMED_HOST.test(host)) ctx.throw(400, 'malformed Host header');
     if (production && host.toLowerCase() !== expected && !ANY_HOST_PATHS.has(ctx.path))
       ctx.throw(400, `this server answers for ${expected} only`);
-    return next();
   };
 }

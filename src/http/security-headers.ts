@@ -1,5 +1,5 @@
 // Security headers on every response (pages cannot be framed, run no inline script, leak no referrer), and the URL length limit.
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 
 /** The pages' policy. Images may also come from the exact https origins of configured logos (clients' logo_uri, the brand's). */
 export function contentSecurityPolicy(imageOrigins: readonly string[] = []): string {
@@ -15,18 +15,26 @@ export function contentSecurityPolicy(imageOrigins: readonly string[] = []): str
   ].join('; ');
 }
 
-export function securityHeaders(options: { hsts: boolean; maxUrlBytes: number; imageOrigins?: readonly string[] }): Middleware {
+/**
+ * Sets the headers before the response is made. A page that needs its own policy (oidc-provider's form_post
+ * auto-submit) replaces the CSP afterwards.
+ */
+export function securityHeaderSetter(options: { hsts: boolean; imageOrigins?: readonly string[] }): (ctx: Context) => void {
   const CSP = contentSecurityPolicy(options.imageOrigins);
-  return async (ctx, next) => {
-    if (Buffer.byteLength(ctx.url) > options.maxUrlBytes) {
-      ctx.status = 414;
-      ctx.body = { error: 'invalid_request', error_description: 'request URL too long' };
-    } else await next();
-    // oidc-provider sets its own policy on pages that need one (form_post auto-submit); keep it there.
-    if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', CSP);
+  return (ctx) => {
+    ctx.set('Content-Security-Policy', CSP);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
     if (options.hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   };
+}
+
+/** Answers 414 and returns true when the URL is over the limit. */
+export function refuseLongUrl(ctx: Context, maxUrlBytes: number): boolean {
+  // Characters never outnumber bytes: only a URL long in characters needs its bytes counted.
+  if (ctx.url.length <= maxUrlBytes / 3 || Buffer.byteLength(ctx.url) <= maxUrlBytes) return false;
+  ctx.status = 414;
+  ctx.body = { error: 'invalid_request', error_description: 'request URL too long' };
+  return true;
 }

@@ -6,6 +6,8 @@ import { startProcess } from '../helpers/run-process.js';
 import { startTestStorage } from '../helpers/test-storage.js';
 import { createLogger, logFormat } from '../../src/observability/logger.js';
 import { formatLine, prettyDestination } from '../../src/observability/pretty-logs.js';
+import { accessLogWriter } from '../../src/http/request-context.js';
+import type { Context } from 'koa';
 
 describe('access log levels', () => {
   it('logs /healthz and /readyz at debug and real requests at info', async () => {
@@ -31,6 +33,49 @@ describe('access log levels', () => {
       ['/readyz', 20],
       ['/.well-known/openid-configuration', 30],
     ]);
+  });
+});
+
+describe('access line', () => {
+  const request = (fields: Record<string, unknown>) => fields as unknown as Context;
+
+  it("is one JSON record in pino's format with the request fields, whatever the path holds", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
+    const write = accessLogWriter(logger);
+    const path = '/odd"path\\with\nnew\u2028line';
+    write(
+      request({ state: {}, method: 'POST', path, status: 401, oidc: { client: { clientId: 'we"b' } } }),
+      'req-0123456789',
+      'token',
+      1.5,
+    );
+    write(request({ state: {}, method: 'GET', path: '/jwks', status: 200 }), 'req-abcdefghij', undefined, 0.25);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((line) => line.endsWith('}\n') && line.indexOf('\n') === line.length - 1)).toBe(true);
+    expect(JSON.parse(lines[0])).toEqual({
+      level: 30,
+      time: expect.any(Number),
+      service: 'gatehouse',
+      requestId: 'req-0123456789',
+      method: 'POST',
+      path,
+      route: 'token',
+      status: 401,
+      ms: 1.5,
+      clientId: 'we"b',
+      msg: 'request',
+    });
+    expect(Object.keys(JSON.parse(lines[1]))).toEqual(['level', 'time', 'service', 'requestId', 'method', 'path', 'status', 'ms', 'msg']);
+  });
+
+  it("follows the logger's level: a probe's debug line only when debug is on", () => {
+    for (const level of ['info', 'debug']) {
+      const lines: string[] = [];
+      const write = accessLogWriter(createLogger({ level, destination: { write: (line: string) => lines.push(line) } }));
+      write(request({ state: { logLevel: 'debug' }, method: 'GET', path: '/healthz', status: 200 }), 'req-0123456789', '/healthz', 0.1);
+      expect(lines.map((line) => JSON.parse(line).level)).toEqual(level === 'debug' ? [20] : []);
+    }
   });
 });
 
