@@ -13,6 +13,7 @@ import { addHomeRoutes } from './http/home.js';
 import { edge } from './http/edge.js';
 import { notFound } from './http/error-page.js';
 import type { LiveProvider } from './provider/live-provider.js';
+import { DocumentSnapshots } from './provider/document-snapshots.js';
 import type { Metrics } from './observability/metrics.js';
 import { addMetricsRoute } from './observability/metrics-routes.js';
 import { pageRoutes } from './http/page-routes.js';
@@ -54,6 +55,7 @@ export function createApp({ config, provider, db, logger, render, cookieKeys, pa
       issuer: config.issuer,
       production: config.production,
       deadlineMs: config.limits.response_deadline * 1000,
+      snapshots: new DocumentSnapshots(provider),
     }),
   );
 

@@ -1,6 +1,6 @@
 // What every request passes through once, in one async frame: its id, security headers, the URL limit, the Host
-// check, the response deadline, the error page, the request metric and the access-log line.
-import type { Middleware } from 'koa';
+// check, the response deadline, replayed documents, the error page, the request metric and the access-log line.
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Render } from '../views/render.js';
@@ -23,11 +23,18 @@ export interface EdgeOptions {
   issuer: string;
   production: boolean;
   deadlineMs: number;
+  /** Answers some requests from a snapshot of an earlier answer (discovery, JWKS), and keeps those snapshots. */
+  snapshots?: AnswerSnapshots;
+}
+
+export interface AnswerSnapshots {
+  answer(ctx: Context): boolean;
+  keep(ctx: Context, route: string | undefined): void;
 }
 
 /** One layer for all of it: each async middleware layer costs every request a promise and its async-context bookkeeping. */
 export function edge(options: EdgeOptions): Middleware {
-  const { metrics, trustProxy, maxUrlBytes } = options;
+  const { metrics, trustProxy, maxUrlBytes, snapshots } = options;
   const setSecurityHeaders = securityHeaderSetter(options);
   const checkHost = hostChecker(options);
   const deadlines = new ResponseDeadlines(options.deadlineMs);
@@ -40,7 +47,10 @@ export function edge(options: EdgeOptions): Middleware {
     try {
       if (!refuseLongUrl(ctx, maxUrlBytes)) {
         checkHost(ctx);
-        await deadlines.run(ctx, next);
+        if (!snapshots?.answer(ctx)) {
+          await deadlines.run(ctx, next);
+          snapshots?.keep(ctx, routeOf(ctx));
+        }
       }
     } catch (caught) {
       respondWithError(ctx, caught);

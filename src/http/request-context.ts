@@ -16,9 +16,9 @@ export function assignRequestId(ctx: Context, trustProxy: boolean): string {
   return requestId;
 }
 
-/** The route pattern a request matched (Gatehouse's routers, else oidc-provider's), never its raw path. */
+/** The route pattern a request matched (a replayed answer's, Gatehouse's routers, else oidc-provider's), never its raw path. */
 export function routeOf(ctx: Context): string | undefined {
-  return ctx._matchedRoute ?? ctx.oidc?.route;
+  return ctx.state.route ?? ctx._matchedRoute ?? ctx.oidc?.route;
 }
 
 /** pino's numeric levels, for the two an access line is written at. */
