@@ -41,4 +41,34 @@ describe('batched log output', () => {
     expect(lines).toHaveLength(2000);
     expect(lines[1999]).toMatch(/^line 1999 x+$/);
   });
+
+  it('keeps every line, in order, while a reader lets the pipe fill up (the writes then wait instead of blocking)', async () => {
+    const script = [
+      `const { batchedStdout } = await import(${JSON.stringify(path.join(ROOT, 'dist/observability/log-destination.js'))});`,
+      // Touching process.stdout makes libuv set the pipe non-blocking, as in a server that also logs through it.
+      'process.stdout;',
+      'const out = batchedStdout();',
+      'let ticks = 0;',
+      'const timer = setInterval(() => ticks++, 5);',
+      "for (let turn = 0; turn < 40; turn++) { for (let n = 0; n < 500; n++) out.write(`line ${turn * 500 + n} ${'x'.repeat(100)}\\n`); await new Promise((r) => setImmediate(r)); }",
+      // The event loop kept running while the reader was away: the writes waited, they did not block.
+      'await new Promise((r) => setTimeout(r, 400));',
+      'clearInterval(timer);',
+      'process.stderr.write(String(ticks));',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    let ticks = '';
+    child.stderr.on('data', (chunk) => (ticks += chunk));
+    // Two megabytes against a pipe of 64 KiB: the writer finds it full long before anyone reads.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout.resume();
+    await new Promise((resolve) => child.on('close', resolve));
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(20_000);
+    expect(lines.every((line, n) => line === `line ${n} ${'x'.repeat(100)}`)).toBe(true);
+    expect(Number(ticks)).toBeGreaterThan(20);
+  });
 });
