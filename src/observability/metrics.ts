@@ -95,18 +95,25 @@ export class Metrics {
    * created with it (metrics.mongodb_commands).
    */
   watchMongo(client: MongoClient): void {
-    // Connection ids are unique within one pool only (each server's pool counts from 1): the address makes the key unique
-    // while two pools are busy (a failover, several mongos).
-    const checkedOut = new Map<string, number>();
-    const key = (event: { address: string; connectionId: number | '<monitor>' }) => `${event.address}|${event.connectionId}`;
+    // Connection ids are unique within one pool only (each server's pool counts from 1): keyed by address, then id,
+    // which keeps them apart while two pools are busy (a failover, several mongos) without a string built per event.
+    const checkedOut = new Map<string, Map<number | string, number>>();
+    const poolOf = (address: string) => {
+      const known = checkedOut.get(address);
+      if (known) return known;
+      const pool = new Map<number | string, number>();
+      checkedOut.set(address, pool);
+      return pool;
+    };
     client.on('connectionCheckedOut', (event) => {
-      checkedOut.set(key(event), performance.now());
+      poolOf(event.address).set(event.connectionId, performance.now());
       this.mongoPoolWait.observe([], (event.durationMS ?? 0) / 1000);
     });
     client.on('connectionCheckedIn', (event) => {
-      const since = checkedOut.get(key(event));
+      const pool = checkedOut.get(event.address);
+      const since = pool?.get(event.connectionId);
       if (since === undefined) return;
-      checkedOut.delete(key(event));
+      pool!.delete(event.connectionId);
       this.mongoOperations.observe([], (performance.now() - since) / 1000);
     });
     client.on('connectionCheckOutFailed', (event) => this.mongoCheckoutFailures.inc({ reason: event.reason }));

@@ -101,14 +101,15 @@ export function createProvider({
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trust_proxy !== false;
   provider.maxIpsCount = config.trust_proxy || 0;
+  const answerJwtIntrospection = jwtIntrospection(config.issuer, jwks, allowedToIntrospect, findAccount);
+  // One layer for both introspection steps: every async layer costs each provider request a promise.
   provider.use(async (ctx, next) => {
     await next();
-    // RFC 7662 lets the server add claims to an active introspection response; config says which.
+    if (ctx.oidc?.route !== 'introspection') return;
+    await answerJwtIntrospection(ctx as KoaContextWithOIDC);
+    // RFC 7662 lets the server add claims to an active introspection response (JWT access tokens' too); config says which.
     const body = ctx.body as { active?: boolean; sub?: string; scope?: string } | undefined;
-    if (ctx.oidc?.route === 'introspection' && body?.active)
-      ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
+    if (body?.active) ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
   });
-  // Inside the claims step above, so configured introspection claims reach JWT access tokens' answers too.
-  provider.use(jwtIntrospection(config.issuer, jwks, allowedToIntrospect, findAccount));
   return provider;
 }

@@ -29,8 +29,8 @@ export function jwtIntrospection(issuer: string, jwks: { keys: JWK[] }, allowed:
   const verify = async (token: string): Promise<JWTPayload | undefined> =>
     (await jwtVerify(token, keys, { issuer, typ: 'at+jwt' }).catch(() => undefined))?.payload;
 
-  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-    await next();
+  /** Runs after oidc-provider answered an introspection request. */
+  return async (ctx: KoaContextWithOIDC): Promise<void> => {
     const refused = ctx.body as { error?: string } | undefined;
     if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400 || refused?.error !== 'unsupported_token_type' || !ctx.oidc.client)
       return;

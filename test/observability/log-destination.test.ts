@@ -50,7 +50,10 @@ describe('batched log output', () => {
       'const out = batchedStdout();',
       'let ticks = 0;',
       'const timer = setInterval(() => ticks++, 5);',
-      "for (let turn = 0; turn < 40; turn++) { for (let n = 0; n < 500; n++) out.write(`line ${turn * 500 + n} ${'x'.repeat(100)}\\n`); await new Promise((r) => setImmediate(r)); }",
+      'for (let turn = 0; turn < 40; turn++) {',
+      "  for (let n = 0; n < 500; n++) out.write(`line ${turn * 500 + n} ${'x'.repeat(100)}\\n`);",
+      '  await new Promise((r) => setImmediate(r));',
+      '}',
       // The event loop kept running while the reader was away: the writes waited, they did not block.
       'await new Promise((r) => setTimeout(r, 400));',
       'clearInterval(timer);',
