@@ -14,6 +14,10 @@ export interface Measurement extends LoadStats {
   connections: number;
   /** CPU microseconds the server process spent per successful request during the measured run. */
   cpuPerRequest: number;
+  /** The figures above are the median round's (by req/s); errors are all rounds' together. */
+  rounds: number;
+  rpsMin: number;
+  rpsMax: number;
 }
 
 export interface ServerInfo {
@@ -34,7 +38,7 @@ export interface SignInRun extends SignInStats {
 export interface Report {
   date: Date;
   machine: { cpus: number; cpuModel: string; node: string; os: string; autocannon: string };
-  settings: { warmupSeconds: number; durationSeconds: number; connections: number[] };
+  settings: { warmupSeconds: number; durationSeconds: number; rounds: number; connections: number[] };
   servers: ServerInfo[];
   cases: LoadCase[];
   measurements: Measurement[];
@@ -128,7 +132,7 @@ function ratioSection(report: Report): string[] {
     '',
     `The goal is at least ${THRESHOLD}× on every case. A sign-in has no bare counterpart: its row gives sign-ins per ` +
       `second against the password KDF's own rate at the same concurrency (the most the machine could do) and the goal ` +
-      `of ${SIGN_IN_GOAL} per second.`,
+      `of ${SIGN_IN_GOAL} per second. req/s are each server's median round; the ratio compares the two medians.`,
     '',
     `| Case | Conns | ${header} |`,
     `| --- | ---: | ${pairs.map(() => '---: | ---: | ---:').join(' | ')} |`,
@@ -195,10 +199,14 @@ export function renderReport(report: Report): string {
     '',
     `- **Machine:** ${machine.cpus} × ${machine.cpuModel}, ${machine.os}, Node ${machine.node}.`,
     `- **Load:** autocannon ${machine.autocannon} as a library, in the runner's process on the same ` +
-      `machine (it shares the CPUs with the server under test). Only one server runs at a time, on ` +
-      `127.0.0.1.`,
-    `- **Each case:** ${settings.warmupSeconds} s warm-up, then ${settings.durationSeconds} s measured, ` +
-      `at ${settings.connections.join(' and ')} connections, one request at a time per connection.`,
+      `machine (it shares the CPUs with the server under test). All servers are started before the first case and ` +
+      `stay up, on 127.0.0.1; only one is under load at a time.`,
+    `- **Each case:** measured ${settings.rounds} times on every server, round after round, alternating servers (the ` +
+      `order reversed every other round), so a slow moment on the machine falls on every server of a round rather than ` +
+      `on one server's whole run. ${settings.durationSeconds} s per round, after a ${settings.warmupSeconds} s warm-up ` +
+      `before each server's first round, at ${settings.connections.join(' and ')} connections, one request at a time ` +
+      `per connection. The tables show each server's median round (by req/s) and the range of all its rounds; ` +
+      `errors are counted over all rounds.`,
     '- **req/s** counts successful (2xx) responses only; **errors** are connection errors, timeouts ' +
       'and non-2xx responses. Latencies are per request, in milliseconds. **CPU µs/req** is the server ' +
       "process's CPU time over the measured run divided by its successful requests: steadier than req/s when " +
@@ -221,8 +229,8 @@ export function renderReport(report: Report): string {
     '',
     '## Load cases',
     '',
-    '| Case | Conns | Server | req/s | p50 ms | p99 ms | Errors | Ratio | CPU µs/req |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Case | Conns | Server | req/s | Rounds (req/s) | p50 ms | p99 ms | Errors | Ratio | CPU µs/req |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const loadCase of report.cases)
     for (const connections of settings.connections)
@@ -231,7 +239,8 @@ export function renderReport(report: Report): string {
         if (!m) continue;
         const r = TARGETS[target].gatehouse ? ratio(share(m, find(report.measurements, 'bare-memory', loadCase.name, connections))) : '';
         lines.push(
-          `| ${loadCase.title} | ${connections} | ${label(target)} | ${num(m.rps)} | ${num(m.p50, 1)} | ${num(m.p99, 1)} | ${m.errors} | ${r} | ` +
+          `| ${loadCase.title} | ${connections} | ${label(target)} | ${num(m.rps)} | ${num(m.rpsMin)}–${num(m.rpsMax)} | ` +
+            `${num(m.p50, 1)} | ${num(m.p99, 1)} | ${m.errors} | ${r} | ` +
             `${num(m.cpuPerRequest)} |`,
         );
       }

@@ -22,7 +22,9 @@ const list = (value: string) =>
 const { values: options } = parseArgs({
   options: {
     warmup: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
+    /** Each target is measured this many times per case, alternating with the others; the median round is reported. */
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10,50' },
     cases: { type: 'string', default: CASES.map((c) => c.name).join(',') },
     targets: { type: 'string', default: Object.keys(TARGETS).join(',') },
@@ -40,11 +42,13 @@ function fail(message: string): never {
 
 const warmupSeconds = Number(options.warmup);
 const durationSeconds = Number(options.duration);
+const rounds = Number(options.rounds);
 const connections = list(options.connections).map(Number);
 const signInUsers = list(options['sign-in-users']).map(Number);
 // Bounded: the bench never runs open-ended load.
 if (!(warmupSeconds >= 0 && warmupSeconds <= 60)) fail('--warmup must be 0–60 seconds');
 if (!(durationSeconds >= 1 && durationSeconds <= 120)) fail('--duration must be 1–120 seconds');
+if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 9)) fail('--rounds must be an integer 1–9');
 if (!connections.length || connections.some((c) => !Number.isInteger(c) || c < 1 || c > 500)) fail('--connections must be integers 1–500');
 if (signInUsers.some((users) => !Number.isInteger(users) || users < 0 || users > 200)) fail('--sign-in-users must be numbers 0–200');
 const cases = list(options.cases).map(
@@ -63,9 +67,14 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 /** Codes to pre-mint per warm-up second, before the server's own rate is known. */
 const WARMUP_POOL_PER_SECOND = 1500;
 
-async function measure(target: Target, loadCase: (typeof CASES)[number], conns: number): Promise<Measurement> {
+type Round = Omit<Measurement, 'rounds' | 'rpsMin' | 'rpsMax'>;
+
+/** One measured run; the first round of a case warms the server up, later rounds size their fixtures on the last rate. */
+async function measure(target: Target, loadCase: (typeof CASES)[number], conns: number, lastRps?: number): Promise<Round> {
   let expected = WARMUP_POOL_PER_SECOND * durationSeconds * 2;
-  if (warmupSeconds > 0) {
+  if (lastRps !== undefined) {
+    expected = Math.max(Math.ceil(lastRps * durationSeconds * 2) + 500, WARMUP_POOL_PER_SECOND * durationSeconds);
+  } else if (warmupSeconds > 0) {
     const warm = await runAutocannon(
       target.url,
       conns,
@@ -81,56 +90,85 @@ async function measure(target: Target, loadCase: (typeof CASES)[number], conns: 
   const result = stats(await runAutocannon(target.url, conns, durationSeconds, requests));
   const cpuPerRequest = ((await target.cpuUsage()) - cpuBefore) / Math.max(1, result.rps * durationSeconds);
   progress(
-    `  ${loadCase.name} @${conns}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors, ` +
-      `${cpuPerRequest.toFixed(0)} µs CPU/req`,
+    `  ${target.name} ${loadCase.name} @${conns}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+      `${result.errors} errors, ${cpuPerRequest.toFixed(0)} µs CPU/req`,
   );
   return { target: target.name, case: loadCase.name, connections: conns, ...result, cpuPerRequest };
+}
+
+/** The median round by req/s, with the spread of all rounds and their errors added up (an error in any round counts). */
+function summarise(runs: Round[]): Measurement {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    ...median,
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    rounds: runs.length,
+    rpsMin: sorted[0]!.rps,
+    rpsMax: sorted.at(-1)!.rps,
+  };
 }
 
 const measurements: Measurement[] = [];
 const servers: ServerInfo[] = [];
 const signIns: Report['signIns'] = [];
 const roundTrips: Report['roundTrips'] = {};
+const logFile = (name: TargetName) => path.join(logDir, `${name}.log`);
+
 for (const name of targets) {
-  const logFile = path.join(logDir, `${name}.log`);
-  progress(`${TARGETS[name].label} (log: ${logFile})`);
-  if (name !== 'bare-memory') {
-    // A start of its own with command monitoring on, to count commands; the measured start below runs without it.
-    const counter = await Target.start(name, logFile, undefined, true);
-    try {
-      const users = TARGETS[name].gatehouse
-        ? await counter.command<string[]>({ type: 'create-users', count: 1, prefix: 'round-trip' })
-        : [];
-      roundTrips[name] = await countRoundTrips({
-        url: counter.url,
-        commands: () => counter.command({ type: 'commands' }),
-        mintCodes: (count) => counter.command({ type: 'mint-codes', count }),
-        ...(users[0] ? { user: { username: users[0], password: USER_PASSWORD } } : {}),
-      });
-    } finally {
-      await counter.stop();
-    }
-  }
-  const target = await Target.start(name, logFile, options['cpu-prof'] && path.resolve(options['cpu-prof'], name));
+  if (name === 'bare-memory') continue;
+  progress(`${TARGETS[name].label}: counting MongoDB commands (log: ${logFile(name)})`);
+  // A start of its own with command monitoring on, to count commands; the measured start below runs without it.
+  const counter = await Target.start(name, logFile(name), undefined, true);
   try {
-    const idleRss = await target.rss();
-    for (const loadCase of cases) for (const conns of connections) measurements.push(await measure(target, loadCase, conns));
-    servers.push({
-      target: name,
-      storage: target.storage,
-      readyMs: target.readyMs,
-      idleRss,
-      peakRss: await target.peakRss(),
-      dbRss: await target.devDb?.rss(),
+    const users = TARGETS[name].gatehouse ? await counter.command<string[]>({ type: 'create-users', count: 1, prefix: 'round-trip' }) : [];
+    roundTrips[name] = await countRoundTrips({
+      url: counter.url,
+      commands: () => counter.command({ type: 'commands' }),
+      mintCodes: (count) => counter.command({ type: 'mint-codes', count }),
+      ...(users[0] ? { user: { username: users[0], password: USER_PASSWORD } } : {}),
     });
   } finally {
-    await target.stop();
+    await counter.stop();
   }
+}
+
+// Every server is up for the whole load phase and only one is loaded at a time: each case is measured on every server
+// in turn, round after round (the order reversed every other round), so a slow minute on this shared machine lands on
+// all servers of a round rather than on one server's whole run.
+const running: Target[] = [];
+try {
+  for (const name of targets) {
+    const target = await Target.start(name, logFile(name), options['cpu-prof'] && path.resolve(options['cpu-prof'], name));
+    running.push(target);
+    servers.push({ target: name, storage: target.storage, readyMs: target.readyMs, idleRss: await target.rss(), peakRss: 0 });
+  }
+  for (const loadCase of cases)
+    for (const conns of connections) {
+      const runs = new Map<Target, Round[]>(running.map((target) => [target, []]));
+      for (let round = 0; round < rounds; round++) {
+        progress(`${loadCase.name} @${conns}, round ${round + 1} of ${rounds}`);
+        for (const target of round % 2 === 0 ? running : [...running].reverse()) {
+          const previous = runs.get(target)!;
+          previous.push(await measure(target, loadCase, conns, previous.at(-1)?.rps));
+        }
+      }
+      for (const target of running) measurements.push(summarise(runs.get(target)!));
+    }
+  for (const [index, target] of running.entries()) {
+    servers[index]!.peakRss = await target.peakRss();
+    servers[index]!.dbRss = await target.devDb?.rss();
+  }
+} finally {
+  for (const target of running) await target.stop();
+}
+
+for (const name of targets) {
   const userCounts = TARGETS[name].gatehouse ? signInUsers.filter((count) => count > 0) : [];
   if (userCounts.length === 0) continue;
   // A fresh start: the load cases leave tens of thousands of one-use grants behind, which the development wire
   // server (it has no secondary indexes) would scan on every remembered-consent lookup; mongod uses Gatehouse's index.
-  const signInTarget = await Target.start(name, logFile);
+  const signInTarget = await Target.start(name, logFile(name));
   try {
     for (const users of userCounts) {
       const run = await signInThroughput(signInTarget, users, warmupSeconds, durationSeconds);
@@ -156,7 +194,7 @@ const report: Report = {
     os: `${osType()} ${release()}`,
     autocannon: autocannonVersion,
   },
-  settings: { warmupSeconds, durationSeconds, connections },
+  settings: { warmupSeconds, durationSeconds, rounds, connections },
   servers,
   cases,
   measurements,

@@ -25,6 +25,8 @@ describe('npm run bench (smoke)', () => {
         '0',
         '--duration',
         '1',
+        '--rounds',
+        '2',
         '--sign-in-users',
         '1',
         '--out',
@@ -51,16 +53,22 @@ describe('npm run bench (smoke)', () => {
     expect(table).toMatch(/\| discovery \| 0 \| 0 \| – \| none \|/);
     expect(table).toMatch(/\| code \| 5 \| 5 \| – \| .*aggregate oidc_AuthorizationCode/);
     expect(table).toMatch(/\| sign-in \(remembered consent\) \| (\d+) \| \1 \| no login pages \|/);
-    // The one case at 2 connections: successful requests, latencies, no errors, and the ratio on Gatehouse's row.
+    expect(table).toContain('measured 2 times on every server, round after round');
+    // The one case at 2 connections: successful requests (the median round, within the range of both rounds),
+    // latencies, no errors, and the ratio on Gatehouse's row.
     const row = (server: string) =>
       new RegExp(
-        `\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| ([\\d.]+) \\| ([\\d.]+) \\| (\\d+) \\| ([^|]*) \\| (\\d+) \\|`,
+        `\\| Discovery document \\| 2 \\| ${server} \\| (\\d+) \\| (\\d+)–(\\d+) \\| [\\d.]+ \\| [\\d.]+ \\| (\\d+) \\| ([^|]*) \\| (\\d+) \\|`,
       ).exec(table);
     const gatehouse = row('Gatehouse');
     const bare = row('bare oidc-provider, in memory');
     expect(gatehouse).not.toBeNull();
     expect(bare).not.toBeNull();
     expect(Number(gatehouse![1])).toBeGreaterThan(0);
+    for (const found of [gatehouse!, bare!]) {
+      expect(Number(found[2])).toBeLessThanOrEqual(Number(found[1]));
+      expect(Number(found[1])).toBeLessThanOrEqual(Number(found[3]));
+    }
     expect(gatehouse![4]).toBe('0');
     expect(bare![4]).toBe('0');
     expect(gatehouse![5]).toMatch(/^\d+\.\d\d×$/);
