@@ -40,7 +40,8 @@ export interface Report {
   machine: { cpus: number; cpuModel: string; node: string; os: string; autocannon: string };
   settings: { warmupSeconds: number; durationSeconds: number; rounds: number; connections: number[] };
   servers: ServerInfo[];
-  cases: LoadCase[];
+  /** The cases that ran, in order (their names and titles: what the report shows). */
+  cases: Array<Pick<LoadCase, 'name' | 'title'>>;
   measurements: Measurement[];
   signIns: SignInRun[];
   /** MongoDB commands per request, by target, for the targets that store in MongoDB. */

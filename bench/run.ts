@@ -1,12 +1,13 @@
-// `npm run bench`: starts each server in turn on 127.0.0.1, loads it, stops it, and writes bench/RESULTS.md and its chart.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm run bench`: starts the servers on 127.0.0.1, loads them in rounds, and writes bench/RESULTS.md, its chart and its JSON.
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CASES } from './cases.js';
 import { runAutocannon, stats } from './load.js';
-import { renderChartFor, renderReport, type Measurement, type Report, type ServerInfo } from './report.js';
+import type { Measurement, Report, ServerInfo } from './report.js';
+import { writeReport } from './write-report.js';
 import { signInThroughput } from './sign-in.js';
 import { countRoundTrips } from './round-trips.js';
 import { USER_PASSWORD } from './fixture.js';
@@ -196,15 +197,11 @@ const report: Report = {
   },
   settings: { warmupSeconds, durationSeconds, rounds, connections },
   servers,
-  cases,
+  cases: cases.map(({ name, title }) => ({ name, title })),
   measurements,
   signIns,
   roundTrips,
   chartFile: `${path.basename(options.out, path.extname(options.out))}.svg`,
   analysisFile: path.join(root, 'bench', 'analysis.md'),
 };
-const chart = path.join(path.dirname(options.out), report.chartFile);
-writeFileSync(chart, renderChartFor(report));
-writeFileSync(options.out, renderReport(report));
-progress(`wrote ${chart}`);
-progress(`wrote ${options.out}`);
+writeReport(report, options.out, progress);

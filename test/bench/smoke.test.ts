@@ -1,12 +1,13 @@
 // The benchmark runner works end to end on one short case: it starts the servers, loads them, and writes its table.
 // No speed is asserted here: speed is measured by `npm run bench`, never by tests.
 import { describe, it, expect } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, runProcess } from '../helpers/run-process.js';
 
 const RUNNER = 'dist-bench/bench/run.js';
+const RENDERER = 'dist-bench/bench/render.js';
 
 describe('npm run bench (smoke)', () => {
   it('runs one short case against Gatehouse and bare oidc-provider, plus one sign-in, and writes RESULTS.md', async () => {
@@ -85,5 +86,13 @@ describe('npm run bench (smoke)', () => {
     expect(signIn).not.toBeNull();
     expect(Number(signIn![1])).toBeGreaterThanOrEqual(1);
     expect(signIn![3]).toBe('0');
+    // The measurements are kept as JSON beside the report, and render the same report again without a run.
+    const saved = JSON.parse(readFileSync(out.replace(/\.md$/, '.json'), 'utf8')) as { measurements: unknown[] };
+    expect(saved.measurements).toHaveLength(2);
+    const rendered = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-bench-render-')), 'RESULTS.json');
+    copyFileSync(out.replace(/\.md$/, '.json'), rendered);
+    const again = await runProcess(RENDERER, [rendered], {});
+    expect(again.code).toBe(0);
+    expect(readFileSync(rendered.replace(/\.json$/, '.md'), 'utf8')).toBe(table);
   }, 180_000);
 });
