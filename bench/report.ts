@@ -200,8 +200,9 @@ export function renderReport(report: Report): string {
     '',
     `- **Machine:** ${machine.cpus} × ${machine.cpuModel}, ${machine.os}, Node ${machine.node}.`,
     `- **Load:** autocannon ${machine.autocannon} as a library, in the runner's process on the same ` +
-      `machine (it shares the CPUs with the server under test). All servers are started before the first case and ` +
-      `stay up, on 127.0.0.1; only one is under load at a time.`,
+      `machine (it shares the CPUs with the server under test). Each case starts every server afresh, on 127.0.0.1; ` +
+      `all stay up while the case runs, and only one is under load at a time. Peak RSS is the highest over the cases ` +
+      `(each starts with an empty database); time to ready and RSS after start are from the first start.`,
     `- **Each case:** measured ${settings.rounds} times on every server, round after round, alternating servers (the ` +
       `order reversed every other round), so a slow moment on the machine falls on every server of a round rather than ` +
       `on one server's whole run. ${settings.durationSeconds} s per round, after a ${settings.warmupSeconds} s warm-up ` +

@@ -134,17 +134,22 @@ for (const name of targets) {
   }
 }
 
-// Every server is up for the whole load phase and only one is loaded at a time: each case is measured on every server
-// in turn, round after round (the order reversed every other round), so a slow minute on this shared machine lands on
-// all servers of a round rather than on one server's whole run.
-const running: Target[] = [];
-try {
-  for (const name of targets) {
-    const target = await Target.start(name, logFile(name), options['cpu-prof'] && path.resolve(options['cpu-prof'], name));
-    running.push(target);
-    servers.push({ target: name, storage: target.storage, readyMs: target.readyMs, idleRss: await target.rss(), peakRss: 0 });
-  }
-  for (const loadCase of cases)
+// Each case starts every server afresh (one-use codes and tokens of earlier cases would otherwise pile up in the
+// in-process databases, whose expiry sweeps then run in idle servers while another is loaded). During a case all
+// servers are up and only one is loaded at a time: the case is measured on every server in turn, round after round
+// (the order reversed every other round), so a slow minute on this shared machine lands on all servers of a round
+// rather than on one server's whole run.
+const serverInfo = new Map<TargetName, ServerInfo>();
+for (const loadCase of cases) {
+  const running: Target[] = [];
+  try {
+    for (const name of targets) {
+      const target = await Target.start(name, logFile(name), options['cpu-prof'] && path.resolve(options['cpu-prof'], name));
+      running.push(target);
+      // Time to ready and RSS after start from each server's first start.
+      if (!serverInfo.has(name))
+        serverInfo.set(name, { target: name, storage: target.storage, readyMs: target.readyMs, idleRss: await target.rss(), peakRss: 0 });
+    }
     for (const conns of connections) {
       const runs = new Map<Target, Round[]>(running.map((target) => [target, []]));
       for (let round = 0; round < rounds; round++) {
@@ -156,13 +161,17 @@ try {
       }
       for (const target of running) measurements.push(summarise(runs.get(target)!));
     }
-  for (const [index, target] of running.entries()) {
-    servers[index]!.peakRss = await target.peakRss();
-    servers[index]!.dbRss = await target.devDb?.rss();
+    for (const target of running) {
+      const info = serverInfo.get(target.name)!;
+      info.peakRss = Math.max(info.peakRss, await target.peakRss());
+      const dbRss = await target.devDb?.rss();
+      if (dbRss !== undefined) info.dbRss = Math.max(info.dbRss ?? 0, dbRss);
+    }
+  } finally {
+    for (const target of running) await target.stop();
   }
-} finally {
-  for (const target of running) await target.stop();
 }
+servers.push(...targets.map((name) => serverInfo.get(name)!).filter(Boolean));
 
 for (const name of targets) {
   const userCounts = TARGETS[name].gatehouse ? signInUsers.filter((count) => count > 0) : [];
