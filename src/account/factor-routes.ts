@@ -114,7 +114,7 @@ export function addAccountFactorRoutes(router: Router, kit: AccountKit): void {
     const created = credential && (await webauthn.verifyRegistration(binding(signed), credential));
     if (!created) {
       ctx.status = 400;
-      return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'account.passkeyFailed'));
+      return renderAccountPage(kit, ctx, signed, kit.message(ctx, 'enrol.passkeyFailed'));
     }
     const name = passkeyName(field(ctx, 'name'), kit.message(ctx, 'passkey.defaultName'));
     await passkeys.addRegistered(signed.account._id, name, created);

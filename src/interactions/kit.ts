@@ -79,7 +79,7 @@ export function interactionKit(deps: InteractionDeps) {
   async function clientView(details: Details, locale: string) {
     const clientId = String(details.params.client_id);
     const client = (await live.current.Client.find(clientId)) ?? undefined;
-    return describeClient(client, clientId, details.params.redirect_uri, shownClientName(client, clientId, deps.render.locales, locale));
+    return describeClient(client, clientId, deps.render.locales, locale, details.params.redirect_uri);
   }
 
   /**

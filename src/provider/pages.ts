@@ -1,7 +1,7 @@
 // oidc-provider's own pages (errors, logout confirmation, logged out) rendered with Gatehouse's views, in the request's language.
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Render } from '../views/render.js';
-import { clientName, describeClient, type ClientLike } from '../views/client-view.js';
+import { describeClient, type ClientLike } from '../views/client-view.js';
 import { errorView } from '../views/error-view.js';
 import { pageLocale, sendPage } from '../views/page.js';
 
@@ -12,7 +12,7 @@ function uiLocales(ctx: KoaContextWithOIDC): unknown {
 
 function client(ctx: KoaContextWithOIDC, render: Render, locale: string) {
   const found = ctx.oidc?.client as ClientLike | undefined;
-  return found ? describeClient(found, found.clientId, undefined, clientName(found, found.clientId, render.locales, locale)) : undefined;
+  return found ? describeClient(found, found.clientId, render.locales, locale) : undefined;
 }
 
 export function renderError(render: Render): NonNullable<Configuration['renderError']> {

@@ -44,9 +44,11 @@ export function clientName(client: ClientLike | undefined, clientId: string, loc
 export function describeClient(
   client: ClientLike | undefined,
   clientId: string,
+  locales: Locales,
+  locale: string,
   redirectUri?: unknown,
-  name = client?.clientName ?? clientId,
 ): ClientView {
+  const name = clientName(client, clientId, locales, locale);
   const metadata = client?.metadata() ?? {};
   const redirect = webUrl(redirectUri);
   const registered = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris.map((uri) => webUrl(uri)).find(Boolean) : undefined;
