@@ -171,7 +171,7 @@ for (const loadCase of cases) {
     for (const target of running) await target.stop();
   }
 }
-servers.push(...targets.map((name) => serverInfo.get(name)!).filter(Boolean));
+servers.push(...targets.flatMap((name) => serverInfo.get(name) ?? []));
 
 for (const name of targets) {
   const userCounts = TARGETS[name].gatehouse ? signInUsers.filter((count) => count > 0) : [];

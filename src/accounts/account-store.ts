@@ -24,6 +24,7 @@ export const ACCOUNTS_COLLECTION = 'accounts';
 /** What signing in to a client needs of an account (no password hash): findAccount, claims, hooks. */
 export const ACCOUNT_VIEW_FIELDS = ['_id', 'username', 'claims', 'disabled'] as const;
 export type AccountView = Pick<AccountDocument, (typeof ACCOUNT_VIEW_FIELDS)[number]>;
+const ACCOUNT_VIEW_PROJECTION = Object.fromEntries(ACCOUNT_VIEW_FIELDS.map((field) => [field, 1]));
 
 /** Claim field names: plain identifiers, so a field can never be a Mongo operator or a dotted path. */
 export const CLAIM_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -125,8 +126,7 @@ export class AccountStore {
 
   /** The account without its password hash, for the protocol paths. */
   async findViewById(sub: string): Promise<AccountView | undefined> {
-    const projection = Object.fromEntries(ACCOUNT_VIEW_FIELDS.map((field) => [field, 1]));
-    return (await this.collection.findOne<AccountView>({ _id: String(sub) }, { projection })) ?? undefined;
+    return (await this.collection.findOne<AccountView>({ _id: String(sub) }, { projection: ACCOUNT_VIEW_PROJECTION })) ?? undefined;
   }
 
   async list(): Promise<AccountDocument[]> {

@@ -40,7 +40,7 @@ export async function checkPassword(password: string, username: string, policy: 
 }
 
 /** Why the password is refused, for the admin at the CLI, as a phrase that follows "password refused: ". */
-export function describePasswordProblem(problem: PasswordProblem): string {
+function describePasswordProblem(problem: PasswordProblem): string {
   switch (problem.reason) {
     case 'tooShort':
       return `it has ${problem.length} characters, fewer than ${problem.min} (password_policy.min_length); a few words make a good one`;

@@ -4,7 +4,6 @@ import { productionProblems } from '../security/production-checks.js';
 import { keyState, listSigningKeys, unsealedKeyIds } from '../keys/signing-keys.js';
 import { defineCommand } from './command.js';
 import { demoLeftovers } from '../demo/seed.js';
-import { AccountStore } from '../accounts/account-store.js';
 import { withDatabase } from './context.js';
 import { rehashFinding } from '../accounts/hash-inventory.js';
 import { hashingPolicy } from '../accounts/password.js';
@@ -111,7 +110,7 @@ export const doctorCommand = defineCommand({
   async run({ values }, { env, stdout }) {
     return withDatabase(
       env,
-      async ({ config, db }) => {
+      async ({ config, db, accounts }) => {
         const strict = Boolean(values.production) || config.production;
         const level: Level = strict ? 'fail' : 'note';
         const findings: Finding[] = strict
@@ -121,9 +120,9 @@ export const doctorCommand = defineCommand({
           what: `signing key ${kid} is stored unsealed`,
           fix: 'start Gatehouse with GATEHOUSE_KEY_ENCRYPTION_KEY set: it seals stored keys',
         }));
-        const production = [...productionProblems(config), ...(await demoLeftovers(db, new AccountStore(db))), ...unsealed];
+        const production = [...productionProblems(config), ...(await demoLeftovers(db, accounts)), ...unsealed];
         findings.push(...production.map(({ what, fix }) => ({ level, what, fix })));
-        findings.push(await rehashFinding(new AccountStore(db).collection, hashingPolicy(config.password_hashing)));
+        findings.push(await rehashFinding(accounts.collection, hashingPolicy(config.password_hashing)));
         const now = new Date();
         for (const key of await listSigningKeys(db)) {
           const state = keyState(key, now);
