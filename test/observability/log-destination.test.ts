@@ -10,7 +10,7 @@ import { ROOT } from '../helpers/run-process.js';
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('batched log output', () => {
-  it('writes the lines of one turn together, in order, and a later lone line within its own turn', async () => {
+  it('writes the lines of a few milliseconds together, in order, and a later lone line within as many', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-log-')), 'out.log');
     const fd = openSync(file, 'a');
     const out = new BatchedStdout(fd);
@@ -23,6 +23,18 @@ describe('batched log output', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toEqual([...Array.from({ length: 500 }, (_, n) => `{"n":${n}}`), '{"n":"last"}']);
+    closeSync(fd);
+  });
+
+  it('writes at once when the waiting lines pass 64 KiB, without waiting for the timer', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-log-')), 'out.log');
+    const fd = openSync(file, 'a');
+    const out = new BatchedStdout(fd);
+    const line = `${'x'.repeat(1023)}\n`;
+    for (let n = 0; n < 63; n++) out.write(line);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    out.write(line);
+    expect(readFileSync(file, 'utf8')).toBe(line.repeat(64));
     closeSync(fd);
   });
 
