@@ -96,8 +96,8 @@ function roundTripSection(report: Report): string[] {
     "Commands the server sends to MongoDB for one request, counted with the driver's command monitoring (fewest over " +
       'three requests, so a background poll cannot inflate them). `test/bench/round-trips.test.ts` fails when ' +
       "Gatehouse's count on a path differs from its budget (`bench/round-trip-budget.ts`) or exceeds bare " +
-      "oidc-provider's. The account that Gatehouse needs and bare oidc-provider does not is fetched with the token " +
-      'in one `aggregate` ($lookup).',
+      "oidc-provider's. A token's read also brings the grant oidc-provider reads next and, where Gatehouse needs it " +
+      '(bare oidc-provider does not), the account: one `aggregate` with `$lookup`s where bare sends a `find` for each.',
     '',
     '| Path | Gatehouse | Budget | Bare oidc-provider, same adapter | Gatehouse sends |',
     '| --- | ---: | ---: | ---: | --- |',

@@ -3,28 +3,28 @@
 import type { CommandCounts, RoundTripPath } from './round-trips.js';
 
 /**
- * The protocol paths: no more commands than bare oidc-provider on the same adapter (the test checks that too). Where
- * Gatehouse reads the account and bare oidc-provider does not (code exchange, refresh, userinfo), it is fetched with
- * the token by a $lookup, so the token's `find` is an `aggregate` (see src/accounts/request-accounts.ts).
+ * The protocol paths: no more commands than bare oidc-provider on the same adapter (the test checks that too). A
+ * token's read also brings, by $lookup in the same `aggregate`, the grant that oidc-provider reads right after it and,
+ * where Gatehouse reads the account (code exchange, refresh, userinfo), the account: so these paths send one command
+ * fewer than bare oidc-provider, whose `find`s go one by one (see src/provider/read-ahead-joins.ts).
  */
 export const PROTOCOL_BUDGET: Record<Exclude<RoundTripPath, 'sign-in'>, CommandCounts> = {
   discovery: {},
   jwks: {},
   code: {
     'aggregate oidc_AuthorizationCode': 1,
-    'find oidc_Grant': 1,
     'update oidc_AuthorizationCode': 1,
     'update oidc_AccessToken': 1,
     'update oidc_RefreshToken': 1,
   },
   refresh: {
     'aggregate oidc_RefreshToken': 1,
-    'find oidc_Grant': 1,
     'update oidc_RefreshToken': 2,
     'update oidc_AccessToken': 1,
   },
-  userinfo: { 'aggregate oidc_AccessToken': 1, 'find oidc_Grant': 1 },
-  introspection: { 'find oidc_AccessToken': 1, 'find oidc_RefreshToken': 1, 'find oidc_Grant': 1 },
+  userinfo: { 'aggregate oidc_AccessToken': 1 },
+  // Without a token_type_hint, oidc-provider looks the token up as an access token and as a refresh token at once.
+  introspection: { 'aggregate oidc_AccessToken': 1, 'aggregate oidc_RefreshToken': 1 },
 };
 
 /** One command of a sign-in, with the request that sends it and why it is there. */
@@ -92,8 +92,11 @@ export const SIGN_IN_BUDGET: BudgetedCommand[] = [
   },
   { step: 'GET /auth/:uid', command: 'update oidc_AuthorizationCode', why: 'the code' },
   { step: 'GET /auth/:uid', command: 'update oidc_Session', why: 'the signed-in session' },
-  { step: 'POST /token', command: 'aggregate oidc_AuthorizationCode', why: 'the code, and its account in the same round trip' },
-  { step: 'POST /token', command: 'find oidc_Grant', why: 'the grant the code belongs to' },
+  {
+    step: 'POST /token',
+    command: 'aggregate oidc_AuthorizationCode',
+    why: 'the code, and in the same round trip the grant it belongs to and its account',
+  },
   { step: 'POST /token', command: 'update oidc_AuthorizationCode', why: 'consumes the code (a conditional write: one exchange wins)' },
   { step: 'POST /token', command: 'update oidc_AccessToken', why: 'the access token' },
   { step: 'POST /token', command: 'update oidc_RefreshToken', why: 'the refresh token' },

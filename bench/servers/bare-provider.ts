@@ -27,7 +27,8 @@ export async function createBareProvider(issuer: string, adapter: (model: string
     clients: [CLIENT_METADATA],
     jwks: { keys: (await signingKeys()) as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    findAccount: async (_ctx, id) => (id === ACCOUNT_ID ? { accountId: id, claims: async () => ({ sub: id, ...USER_CLAIMS }) } : undefined),
+    // Plain functions, not async ones, like Gatehouse's hooks where their answer is at hand: the comparison is of the layers.
+    findAccount: (_ctx, id) => (id === ACCOUNT_ID ? { accountId: id, claims: () => ({ sub: id, ...USER_CLAIMS }) } : undefined),
     claims: STANDARD_SCOPE_CLAIMS,
     scopes: ['openid', 'offline_access'],
     conformIdTokenClaims: false,
@@ -53,9 +54,9 @@ export async function createBareProvider(issuer: string, adapter: (model: string
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (_ctx, _client, oneOf) => oneOf,
-        useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, indicator) => {
+        defaultResource: (_ctx, _client, oneOf) => oneOf,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
           if (indicator !== API) throw new errors.InvalidTarget();
           return { audience: API, scope: API_SCOPE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
         },

@@ -9,16 +9,19 @@ export type AccountClaims = (
   use: 'id_token' | 'userinfo',
   scope: string,
   ctx: KoaContextWithOIDC,
-) => Promise<Record<string, unknown> & { sub: string }>;
+) => (Record<string, unknown> & { sub: string }) | Promise<Record<string, unknown> & { sub: string }>;
 
 export function createFindAccount(accounts: RequestAccounts, claims: AccountClaims) {
-  return async (ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
-    // Usually fetched already, with the token this request presented (see request-accounts.ts).
-    const account = await accounts.findById(sub);
-    if (!account || account.disabled) return undefined;
-    return {
-      accountId: account._id,
-      claims: (use: string, scope: string) => claims(account, use === 'id_token' ? 'id_token' : 'userinfo', scope, ctx),
-    };
+  const asAccount = (ctx: KoaContextWithOIDC, account: AccountView | undefined): Account | undefined =>
+    !account || account.disabled
+      ? undefined
+      : {
+          accountId: account._id,
+          claims: (use: string, scope: string) => claims(account, use === 'id_token' ? 'id_token' : 'userinfo', scope, ctx),
+        };
+  // Usually fetched already, with the token this request presented (see request-accounts.ts): then answered without a promise.
+  return (ctx: KoaContextWithOIDC, sub: string): Account | undefined | Promise<Account | undefined> => {
+    const found = accounts.findById(sub);
+    return found instanceof Promise ? found.then((account) => asAccount(ctx, account)) : asAccount(ctx, found);
   };
 }

@@ -9,7 +9,7 @@ import type { HookModule } from '../hooks/types.js';
 import { buildTtl } from '../tokens/ttl.js';
 import type { TokenPolicy } from '../tokens/token-policy.js';
 import { createMongoAdapter } from '../storage/mongo-adapter.js';
-import { ACCOUNT_JOINS } from '../accounts/request-accounts.js';
+import { READ_AHEAD_JOINS } from './read-ahead-joins.js';
 import type { Render } from '../views/render.js';
 import { accountClient, EXTRA_CLIENT_METADATA, toClientMetadata } from './clients.js';
 import { addMfaPrompt, SUPPORTED_ACR_VALUES } from './mfa-policy.js';
@@ -50,7 +50,7 @@ export function createProvider({
   const { allowed } = policy;
   const allowedToIntrospect = introspectionAllowed(policy);
   const configuration: Configuration = {
-    adapter: createMongoAdapter(db, ACCOUNT_JOINS),
+    adapter: createMongoAdapter(db, READ_AHEAD_JOINS),
     clients: [...config.clients.map(toClientMetadata), ...(config.account.enabled ? [accountClient(config.issuer)] : [])],
     jwks: jwks as Configuration['jwks'],
     cookies: { keys: cookieKeys },
@@ -75,10 +75,10 @@ export function createProvider({
     // A refresh token goes to requests that asked for offline_access and were allowed it (with prompt=consent, or on a
     // grant that already holds it: see offline-access.ts), and to first-party clients.
     extraParams: { [OFFLINE_ACCESS_ASKED]: recordOfflineAccessAsked },
-    issueRefreshToken: async (_ctx, client, code) =>
+    issueRefreshToken: (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || client.metadata().first_party === true),
     // Tokens of an offline_access code survive sign-out, and sign-out does not revoke its grant (the remembered consent).
-    expiresWithSession: async (_ctx, code) => !code.scopes.has('offline_access'),
+    expiresWithSession: (_ctx, code) => !code.scopes.has('offline_access'),
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true, allowedPolicy: allowedToIntrospect as never },
@@ -102,14 +102,15 @@ export function createProvider({
   provider.proxy = config.trust_proxy !== false;
   provider.maxIpsCount = config.trust_proxy || 0;
   const answerJwtIntrospection = jwtIntrospection(config.issuer, jwks, allowedToIntrospect, findAccount);
-  // One layer for both introspection steps: every async layer costs each provider request a promise.
-  provider.use(async (ctx, next) => {
-    await next();
-    if (ctx.oidc?.route !== 'introspection') return;
-    await answerJwtIntrospection(ctx as KoaContextWithOIDC);
+  const introspectionSteps = async (ctx: KoaContextWithOIDC) => {
+    await answerJwtIntrospection(ctx);
     // RFC 7662 lets the server add claims to an active introspection response (JWT access tokens' too); config says which.
     const body = ctx.body as { active?: boolean; sub?: string; scope?: string } | undefined;
-    if (body?.active) ctx.body = { ...(await claims.introspectionClaims(ctx as KoaContextWithOIDC, body)), ...body };
-  });
+    if (body?.active) ctx.body = { ...(await claims.introspectionClaims(ctx, body)), ...body };
+  };
+  // One layer for both introspection steps, and no async function of its own: each costs every provider request a promise.
+  provider.use((ctx, next) =>
+    next().then(() => (ctx.oidc?.route === 'introspection' ? introspectionSteps(ctx as KoaContextWithOIDC) : undefined)),
+  );
   return provider;
 }

@@ -13,7 +13,7 @@ export function introspectionAllowed(policy: TokenPolicy) {
   const introspectors = new Map(
     [...policy.resources.values()].map((resource) => [resource.indicator, new Set(resource.introspection_clients)]),
   );
-  return async (_ctx: KoaContextWithOIDC, caller: Caller, token: Introspected): Promise<boolean> => {
+  return (_ctx: KoaContextWithOIDC, caller: Caller, token: Introspected): boolean => {
     if (token.clientId === caller.clientId) return true;
     const audiences = token.aud === undefined ? [] : [token.aud].flat();
     return audiences.some((audience) => introspectors.get(audience)?.has(caller.clientId));

@@ -6,7 +6,7 @@ type Allowed = (
   ctx: KoaContextWithOIDC,
   caller: { clientId: string },
   token: { clientId?: string; aud?: string | string[] },
-) => Promise<boolean>;
+) => boolean | Promise<boolean>;
 type FindAccount = NonNullable<Configuration['findAccount']>;
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];

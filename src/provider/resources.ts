@@ -11,7 +11,7 @@ export function resourceIndicators(policy: TokenPolicy): NonNullable<NonNullable
   const { resources, allowed } = policy;
   return {
     enabled: resources.size > 0,
-    defaultResource: async (ctx, client, oneOf) => {
+    defaultResource: (ctx, client, oneOf) => {
       if (oneOf) return oneOf;
       const fallback = policy.defaultResource ? resources.get(policy.defaultResource) : undefined;
       // Only a request for one of the API's scopes means the API: a plain sign-in keeps a token /userinfo accepts.
@@ -20,8 +20,8 @@ export function resourceIndicators(policy: TokenPolicy): NonNullable<NonNullable
       return fallback && asksForIt && mayUse(fallback, client.clientId) ? fallback.indicator : undefined;
     },
     // A refresh or code exchange without `resource` gets a token for the resource the grant was for.
-    useGrantedResource: async () => true,
-    getResourceServerInfo: async (_ctx, indicator, client) => {
+    useGrantedResource: () => true,
+    getResourceServerInfo: (_ctx, indicator, client) => {
       const resource = resources.get(indicator);
       if (!resource || !mayUse(resource, client.clientId)) throw new errors.InvalidTarget();
       return {

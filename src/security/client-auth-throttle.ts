@@ -1,5 +1,5 @@
 // Throttles failed client authentication at the token, introspection, revocation and PAR endpoints, per client_id and IP.
-import type { Middleware } from 'koa';
+import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type { Metrics } from '../observability/metrics.js';
 import type { FailureThrottle } from './failure-throttle.js';
 
@@ -31,11 +31,7 @@ function basicClientId(header: string): string | undefined {
  * from a Basic header; for client_secret_post the IP counter applies.
  */
 export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics): Middleware {
-  const throttled: Middleware = async (ctx, next) => {
-    const fromHeader = basicClientId(ctx.get('authorization'));
-    // Counting per client_id *and* IP means nobody can lock a real client out from somewhere else.
-    const subject = fromHeader && `${fromHeader}|${ctx.ip}`;
-    const wait = await throttle.lockedFor(subject, ctx.ip);
+  const proceed = (ctx: ParameterizedContext, next: Next, subject: string | undefined, wait: number) => {
     if (wait > 0) {
       metrics.throttled.inc({ kind: 'client_auth' });
       ctx.status = 429;
@@ -43,9 +39,16 @@ export function clientAuthThrottling(throttle: FailureThrottle, metrics: Metrics
       ctx.body = { error: 'invalid_client', error_description: 'too many failed client authentication attempts; retry later' };
       return;
     }
-    await next();
-    await throttle.settle(subject, ctx.ip, (ctx.body as { error?: string } | undefined)?.error !== 'invalid_client');
+    return next().then(() => throttle.settle(subject, ctx.ip, (ctx.body as { error?: string } | undefined)?.error !== 'invalid_client'));
   };
-  // Not async itself: every other request (discovery, JWKS, userinfo) passes through without a promise of its own.
+  // No async functions: a busy client's lockout answer is usually known already, and then no promise is made for it.
+  const throttled: Middleware = (ctx, next) => {
+    const fromHeader = basicClientId(ctx.get('authorization'));
+    // Counting per client_id *and* IP means nobody can lock a real client out from somewhere else.
+    const subject = fromHeader && `${fromHeader}|${ctx.ip}`;
+    const wait = throttle.lockedFor(subject, ctx.ip);
+    return typeof wait === 'number' ? proceed(ctx, next, subject, wait) : wait.then((known) => proceed(ctx, next, subject, known));
+  };
+  // Every other request (discovery, JWKS, userinfo) passes through without a promise of its own.
   return (ctx, next) => (ctx.method === 'POST' && AUTHENTICATED_PATHS.has(routePath(ctx.path)) ? throttled(ctx, next) : next());
 }

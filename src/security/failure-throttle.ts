@@ -14,6 +14,11 @@ export interface ThrottleRule {
 const LOOKUP_CACHE_MS = 1000;
 const LOOKUP_CACHE_ENTRIES = 10_000;
 
+/** Whole seconds until `until` (at least 1), or 0 when it has passed. */
+function secondsUntil(until: number, now: number): number {
+  return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0;
+}
+
 /** One counted dimension, e.g. failed logins per username. */
 export class Counter {
   private readonly limiter: RateLimiterMongo;
@@ -63,22 +68,22 @@ export class Counter {
 
   /**
    * Seconds this key is still locked out, 0 if it is not. Counts nothing. A clean answer is reused for up to a second,
-   * so a busy client costs MongoDB one read per second rather than one per request.
+   * so a busy client costs MongoDB one read per second rather than one per request; a reused answer comes back
+   * without a promise (this runs before every token request).
    */
-  async lockedFor(key: string): Promise<number> {
+  lockedFor(key: string): number | Promise<number> {
     const now = Date.now();
-    let lookup = this.lookups.get(key);
-    if (!lookup || (lookup.lockedUntil <= now && now - lookup.at > LOOKUP_CACHE_MS)) {
-      const res = await this.limiter.get(key);
-      // block() stores one point past the limit, so "locked" is strictly more consumed than attempts allowed.
-      lookup = {
-        at: now,
-        lockedUntil: res && res.consumedPoints > this.rule.attempts ? now + res.msBeforeNext : 0,
-        failures: (res?.consumedPoints ?? 0) > 0,
-      };
-      this.remember(key, lookup);
-    }
-    return lookup.lockedUntil > now ? Math.max(1, Math.ceil((lookup.lockedUntil - now) / 1000)) : 0;
+    const lookup = this.lookups.get(key);
+    if (lookup && (lookup.lockedUntil > now || now - lookup.at <= LOOKUP_CACHE_MS)) return secondsUntil(lookup.lockedUntil, now);
+    return this.lookUp(key, now);
+  }
+
+  private async lookUp(key: string, now: number): Promise<number> {
+    const res = await this.limiter.get(key);
+    // block() stores one point past the limit, so "locked" is strictly more consumed than attempts allowed.
+    const lockedUntil = res && res.consumedPoints > this.rule.attempts ? now + res.msBeforeNext : 0;
+    this.remember(key, { at: now, lockedUntil, failures: (res?.consumedPoints ?? 0) > 0 });
+    return secondsUntil(lockedUntil, now);
   }
 
   /** Counts a failure after the fact; the one that uses up the last attempt starts the lockout. */
@@ -96,11 +101,13 @@ export class Counter {
     this.remember(key, { at: now, lockedUntil, failures: true });
   }
 
-  /** After a success counted with countFailure's scheme: clears the key's failures, only when it has some on record. */
-  async clearFailures(key: string): Promise<void> {
+  /**
+   * After a success counted with countFailure's scheme: clears the key's failures, only when it has some on record
+   * (otherwise at once, without a promise).
+   */
+  clearFailures(key: string): void | Promise<void> {
     if (!this.lookups.get(key)?.failures) return;
-    await this.limiter.delete(key);
-    this.lookups.delete(key);
+    return this.limiter.delete(key).then(() => void this.lookups.delete(key));
   }
 
   private remember(key: string, lookup: { at: number; lockedUntil: number; failures: boolean }): void {
@@ -157,15 +164,19 @@ export class FailureThrottle {
    * failure when it happens.
    * Returns seconds to wait while the subject or the IP is locked out, 0 otherwise.
    */
-  async lockedFor(subject: string | undefined, ip: string): Promise<number> {
-    const waits = await Promise.all([subject === undefined ? 0 : this.subject.lockedFor(subject), this.source.lockedFor(ip)]);
-    return Math.max(...waits);
+  lockedFor(subject: string | undefined, ip: string): number | Promise<number> {
+    const bySubject = subject === undefined ? 0 : this.subject.lockedFor(subject);
+    const bySource = this.source.lockedFor(ip);
+    if (typeof bySubject === 'number' && typeof bySource === 'number') return Math.max(bySubject, bySource);
+    return Promise.all([bySubject, bySource]).then((waits) => Math.max(...waits));
   }
 
   /** Settles a request checked with lockedFor(): a failure counts against both; a success clears the subject's. */
-  async settle(subject: string | undefined, ip: string, succeeded: boolean): Promise<void> {
-    if (succeeded) await (subject === undefined ? undefined : this.subject.clearFailures(subject));
-    else await Promise.all([subject === undefined ? undefined : this.subject.countFailure(subject), this.source.countFailure(ip)]);
+  settle(subject: string | undefined, ip: string, succeeded: boolean): void | Promise<void> {
+    if (succeeded) return subject === undefined ? undefined : this.subject.clearFailures(subject);
+    return Promise.all([subject === undefined ? undefined : this.subject.countFailure(subject), this.source.countFailure(ip)]).then(
+      () => undefined,
+    );
   }
 
   /** Settles an attempt taken with begin(). A success clears the subject and refunds the IP's attempt. */

@@ -50,3 +50,21 @@ export async function retryOnFailover<T>(write: () => Promise<T>): Promise<T> {
     return write();
   }
 }
+
+/** What the driver's cursors retry once by themselves: a read cut by a network error or a failover. */
+function isRetryableRead(error: unknown): boolean {
+  const { name = '' } = (error ?? {}) as { name?: string };
+  return name === 'MongoNetworkError' || name === 'MongoPoolClearedError' || isFailover(error);
+}
+
+/**
+ * For a read sent as a plain command (db.command), which the driver does not retry as it retries reads through a
+ * cursor: once more after a network error or a failover, so a step-down costs a pause rather than a failed request.
+ */
+export function retryReadOnce<T>(read: () => Promise<T>): Promise<T> {
+  return read().catch(async (error: unknown) => {
+    if (!isRetryableRead(error)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, FAILOVER_PAUSE_MS));
+    return read();
+  });
+}

@@ -1,46 +1,68 @@
 // The oidc-provider Adapter on MongoDB: one collection per model, `_id` = model id, `expiresAt` TTL.
 import type { Collection, Db, Document } from 'mongodb';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { modelCollection, revokeGrant, type StoredModel } from './model-collections.js';
-import { retryOnFailover } from './errors.js';
+import { modelCollection, modelCollectionName, revokeGrant, type StoredModel } from './model-collections.js';
+import { retryOnFailover, retryReadOnce } from './errors.js';
 import { currentRoute, forgetInRequest, modelInRequestKey, rememberInRequest, takeFromRequest } from './request-scope.js';
 
 /**
- * A document of another collection that a model's payload points at and that the same request will read next (the
- * account behind a token): found in the same round trip as the model by a $lookup, and kept for the rest of the request.
+ * A document of another collection that a model's payload points at and that the same request reads next (the grant
+ * behind a token, the account): found in the same round trip as the model by a $lookup, and kept for the request.
  */
 export interface Join {
   /** The other collection, looked up by `_id`. */
   from: string;
   /** The payload field holding that `_id` (a dotted path for a nested one). */
   field: string;
-  /** The fields of the other document to fetch (top-level names). */
-  fields: readonly string[];
-  /** Where the request scope keeps it: `${key}:${id}`. */
-  key: string;
+  /** The fields of the other document to fetch (top-level names); the whole document when absent. */
+  fields?: readonly string[];
+  /** Where the request scope keeps the document found for `id` (see request-scope.ts). */
+  key(id: string): string;
   /** The oidc-provider routes that read the other document after this model; elsewhere the find stays plain. */
   routes: readonly string[];
 }
 
+/**
+ * The grant a token or code belongs to, which oidc-provider reads right after it (Grant.find) on these routes. Kept
+ * as the Grant model's own document, so that read is answered from the request (once) instead of a second command.
+ */
+export const grantJoin = (routes: readonly string[]): Join => ({
+  from: modelCollectionName('Grant'),
+  field: 'grantId',
+  key: (id) => modelInRequestKey('Grant', id),
+  routes,
+});
+
 /** `createMongoAdapter(db)` is what oidc-provider's `adapter` option receives; `joins` are by model name. */
-export function createMongoAdapter(db: Db, joins: Partial<Record<string, Join>> = {}): (model: string) => MongoAdapter {
+export function createMongoAdapter(db: Db, joins: Partial<Record<string, readonly Join[]>> = {}): (model: string) => MongoAdapter {
   return (model: string) => new MongoAdapter(db, model, joins[model]);
 }
 
+/** The answer's fields the joins fill: `_joined0`, `_joined1`, … in the joins' order. */
 const JOINED = '_joined';
+
+/** The $lookup stage of a join, and the field of the answer it fills. */
+function lookupStage(join: Join, as: string): Document {
+  // localField/foreignField with a pipeline is MongoDB 5.0's concise form: an _id lookup that returns only these fields.
+  const pipeline = join.fields && [{ $project: Object.fromEntries(join.fields.map((field) => [field, 1])) }];
+  return { $lookup: { from: join.from, localField: `payload.${join.field}`, foreignField: '_id', ...(pipeline && { pipeline }), as } };
+}
 
 export class MongoAdapter implements Adapter {
   private readonly collection: Collection<StoredModel>;
-  /** The joined document's fields as a $project stage's body, built once (oidc-provider makes one adapter per model). */
-  private readonly joinProjection: Record<string, 1>;
+  /** Per route, the joins its finds bring along and their aggregate pipeline, built once (one adapter per model). */
+  private readonly joinsByRoute = new Map<string, { joins: readonly Join[]; pipeline: Document[] }>();
 
   constructor(
     private readonly db: Db,
     readonly model: string,
-    private readonly join?: Join,
+    joins: readonly Join[] = [],
   ) {
     this.collection = modelCollection(db, model);
-    this.joinProjection = Object.fromEntries((join?.fields ?? []).map((field) => [field, 1]));
+    for (const route of new Set(joins.flatMap((join) => join.routes))) {
+      const onRoute = joins.filter((join) => join.routes.includes(route));
+      this.joinsByRoute.set(route, { joins: onRoute, pipeline: onRoute.map((join, n) => lookupStage(join, `${JOINED}${n}`)) });
+    }
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -60,8 +82,8 @@ export class MongoAdapter implements Adapter {
     // Read a moment ago by a query of ours in this request (an account's latest grant): served once, not read twice.
     const known = takeFromRequest<StoredModel>(modelInRequestKey(this.model, id));
     if (known) return live(known.value);
-    const join = this.join;
-    if (join?.routes.includes(currentRoute() ?? '')) return this.findJoined(String(id), join);
+    const joined = this.joinsByRoute.size > 0 ? this.joinsByRoute.get(currentRoute() ?? '') : undefined;
+    if (joined) return this.findJoined(String(id), joined.joins, joined.pipeline);
     return this.findOne({ _id: String(id) });
   }
 
@@ -108,26 +130,20 @@ export class MongoAdapter implements Adapter {
     return live(await this.collection.findOne(filter));
   }
 
-  /** One aggregate instead of two finds: the model by `_id`, and the fields needed of the document its payload points at. */
-  private async findJoined(id: string, join: Join): Promise<AdapterPayload | undefined> {
-    const [found] = await this.collection
-      .aggregate<StoredModel & { [JOINED]: Document[] }>([
-        { $match: { _id: id } },
-        // localField/foreignField with a pipeline is MongoDB 5.0's concise form: an _id lookup that returns only these fields.
-        {
-          $lookup: {
-            from: join.from,
-            localField: `payload.${join.field}`,
-            foreignField: '_id',
-            pipeline: [{ $project: this.joinProjection }],
-            as: JOINED,
-          },
-        },
-      ])
-      .toArray();
+  /**
+   * One aggregate instead of several finds: the model by `_id`, and what the joins point at. Sent as the plain command
+   * (one batch of at most one document, so no cursor is left open) rather than through a cursor, whose machinery cost
+   * the driver more than the lookups; the retry a cursor would make is made here.
+   */
+  private async findJoined(id: string, joins: readonly Join[], lookups: Document[]): Promise<AdapterPayload | undefined> {
+    const command = { aggregate: this.collection.collectionName, pipeline: [{ $match: { _id: id } }, ...lookups], cursor: {} };
+    const reply = await retryReadOnce(() => this.db.command(command));
+    const [found] = (reply.cursor as { firstBatch: Array<StoredModel & Record<string, Document[]>> }).firstBatch;
     const payload = live(found);
-    const target = join.field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], payload);
-    if (typeof target === 'string') rememberInRequest(`${join.key}:${target}`, found?.[JOINED][0] ?? null);
+    joins.forEach((join, n) => {
+      const target = join.field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], payload);
+      if (typeof target === 'string') rememberInRequest(join.key(target), found?.[`${JOINED}${n}`]?.[0] ?? null);
+    });
     return payload;
   }
 }

@@ -11,10 +11,19 @@ const DEFAULT_DESTINATIONS: readonly ClaimDestination[] = ['id_token', 'userinfo
 
 type Guard = ReturnType<typeof guardHooks>;
 type ClientLike = { clientId: string; metadata(): Record<string, unknown> };
+/** The fields of an oidc-provider token model that access-token claims read. */
+type TokenLike = {
+  kind: string;
+  accountId?: string;
+  grantId?: string;
+  scope?: string;
+  clientId?: string;
+  resourceServer?: { identifier(): string };
+};
 
 /** What claims need of the account store: an account by its `sub`. */
 export interface AccountReader {
-  findById(id: string): Promise<AccountLike | undefined>;
+  findById(id: string): AccountLike | undefined | Promise<AccountLike | undefined>;
 }
 
 /** A token for a resource server carries only the API's scopes; the user consented to the OIDC ones in the grant. */
@@ -65,41 +74,39 @@ export class ClaimPolicy {
   }
 
   /** Claims of an account for the ID token or userinfo (findAccount's `claims()`); oidc-provider still filters them by granted scope. */
-  accountClaims = async (
+  accountClaims = (
     account: AccountLike,
     use: 'id_token' | 'userinfo',
     scope: string,
     ctx: KoaContextWithOIDC,
-  ): Promise<Record<string, unknown> & { sub: string }> => {
-    const extra = this.hooks.claims
-      ? await this.guard.async(
-          'claims',
-          () => this.hooks.claims!(hookAccount(account), { use, scope, client: hookClient(ctx.oidc?.client as ClientLike | undefined) }),
-          isClaims,
-        )
-      : undefined;
-    // Claims config sends elsewhere stay out; hook claims are subject to the same destinations.
-    const fromHook = Object.fromEntries(
-      Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(use)),
-    );
-    return { ...this.fromConfig(account, scope, use), ...fromHook, sub: account._id };
+  ): (Record<string, unknown> & { sub: string }) | Promise<Record<string, unknown> & { sub: string }> => {
+    const configured = { ...this.fromConfig(account, scope, use), sub: account._id };
+    // Without a claims hook there is nothing to wait for: oidc-provider awaits a value as well as a promise.
+    if (!this.hooks.claims) return configured;
+    return this.guard
+      .async(
+        'claims',
+        () => this.hooks.claims!(hookAccount(account), { use, scope, client: hookClient(ctx.oidc?.client as ClientLike | undefined) }),
+        isClaims,
+      )
+      .then((extra) => {
+        // Claims config sends elsewhere stay out; hook claims are subject to the same destinations.
+        const fromHook = Object.fromEntries(
+          Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(use)),
+        );
+        return { ...configured, ...fromHook, sub: account._id };
+      });
   };
 
   /** oidc-provider's extraTokenClaims: claims for access tokens (the JWT payload, or an opaque token's introspection). */
-  extraTokenClaims = async (
-    ctx: KoaContextWithOIDC,
-    token: {
-      kind: string;
-      accountId?: string;
-      grantId?: string;
-      scope?: string;
-      clientId?: string;
-      resourceServer?: { identifier(): string };
-    },
-  ) => {
+  extraTokenClaims = (ctx: KoaContextWithOIDC, token: TokenLike) => {
     if (token.kind !== 'AccessToken') return undefined;
-    // Nothing could be added: skip the account and grant reads on every token issued (the benchmarks' hot path).
+    // Nothing could be added: skip the account and grant reads, and the promise, on every token issued (the hot path).
     if (!this.usedDestinations.has('access_token') && !this.hooks.accessTokenClaims) return undefined;
+    return this.accessTokenClaims(ctx, token);
+  };
+
+  private async accessTokenClaims(ctx: KoaContextWithOIDC, token: TokenLike): Promise<Record<string, unknown> | undefined> {
     const account = token.accountId ? await this.accounts.findById(token.accountId) : undefined;
     const scope = await grantedScope(ctx, token.scope, token.grantId);
     const configured = account ? this.fromConfig(account, scope, 'access_token') : {};
@@ -118,7 +125,7 @@ export class ClaimPolicy {
       : undefined;
     const claims = withoutReserved({ ...configured, ...extra });
     return Object.keys(claims).length > 0 ? claims : undefined;
-  };
+  }
 
   /** Claims configured for introspection responses of an active token, added without replacing what is there. */
   async introspectionClaims(ctx: KoaContextWithOIDC, body: { sub?: string; scope?: string }): Promise<Record<string, unknown>> {

@@ -1,5 +1,5 @@
 // The account read with a token (in the same round trip) is as fresh as a separate read: a change made by another
-// instance or the CLI applies to the very next request, on code exchange, refresh and userinfo.
+// instance or the CLI applies to the very next request, on code exchange, refresh and userinfo; so does a grant gone.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as client from 'openid-client';
 import { addUser, authorizationRequest, discover, exchange, newBrowser, signIn, startFlowEnv, type FlowEnv } from '../helpers/oidc-flow.js';
@@ -56,6 +56,38 @@ describe('account freshness on the protocol paths', () => {
     const request = await authorizationRequest(config, { prompt: 'consent' });
     const callback = await signIn(newBrowser(), request, 'jon', 'jon-password-1');
     await setDisabled('jon', true);
+    await expect(exchange(config, callback, request)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+/** Gone from the store as an expired grant goes, or as another instance's revocation leaves it for a moment: tokens kept. */
+const dropGrants = async (sub: string) => {
+  const { deletedCount } = await env.storage.db.collection('oidc_Grant').deleteMany({ 'payload.accountId': sub });
+  expect(deletedCount).toBeGreaterThan(0);
+};
+
+describe('grant freshness on the protocol paths (the grant is read with the token, in the same round trip)', () => {
+  it('userinfo, introspection and refresh refuse tokens whose grant is gone', async () => {
+    const { _id: sub } = await addUser(env.accounts, 'kai', 'kai-password-1');
+    const tokens = await tokensFor('kai');
+    expect(await client.fetchUserInfo(config, tokens.access_token, sub)).toMatchObject({ sub });
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, sub });
+
+    await dropGrants(sub);
+    const refused = await fetch(config.serverMetadata().userinfo_endpoint!, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(refused.status).toBe(401);
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toEqual({ active: false });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('code exchange refuses a code whose grant is gone', async () => {
+    const { _id: sub } = await addUser(env.accounts, 'lea', 'lea-password-1');
+    const request = await authorizationRequest(config, { prompt: 'consent' });
+    const callback = await signIn(newBrowser(), request, 'lea', 'lea-password-1');
+    await dropGrants(sub);
     await expect(exchange(config, callback, request)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });

@@ -5,13 +5,13 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Provider, { type AdapterPayload } from 'oidc-provider';
-import { createMongoAdapter, type Join } from '../../src/storage/mongo-adapter.js';
+import { createMongoAdapter, grantJoin, type Join } from '../../src/storage/mongo-adapter.js';
 import { createModelIndexes, latestGrant, modelCollectionName } from '../../src/storage/model-collections.js';
 import { currentRoute, modelInRequestKey, recallInRequest, rememberInRequest } from '../../src/storage/request-scope.js';
 import { connectDatabase, type Database } from '../../src/storage/connect.js';
 import { startTestStorage, type TestStorage } from '../helpers/test-storage.js';
 
-const OWNER: Join = { from: 'owners', field: 'accountId', fields: ['_id', 'name'], key: 'owner', routes: ['userinfo'] };
+const OWNER: Join = { from: 'owners', field: 'accountId', fields: ['_id', 'name'], key: (id) => `owner:${id}`, routes: ['userinfo'] };
 let storage: TestStorage;
 /** Gatehouse's own kind of client (command monitoring on), to count what the adapter sends. */
 let monitored: Database;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   storage = await startTestStorage();
   monitored = await connectDatabase(storage.uri, storage.dbName, { monitorCommands: true });
   await createModelIndexes(monitored.db);
-  adapterFor = createMongoAdapter(monitored.db, { AccessToken: OWNER });
+  adapterFor = createMongoAdapter(monitored.db, { AccessToken: [OWNER] });
   await storage.db.collection('owners').insertOne({ _id: 'o-1' as never, name: 'Olga', secret: 'not kept' });
   monitored.client.on('commandStarted', (event) => commands.push(event.commandName));
   provider = new Provider('http://127.0.0.1', {
@@ -74,8 +74,38 @@ describe('request scope', () => {
     expect([currentRoute(), recallInRequest('owner:o-1')]).toEqual([undefined, undefined]);
   });
 
+  it('brings several documents in one command: the whole grant, served to the Grant model once, and the listed fields', async () => {
+    const joined = createMongoAdapter(monitored.db, { AccessToken: [grantJoin(['userinfo']), OWNER] });
+    const grant = { kind: 'Grant', accountId: 'o-1', clientId: 'c', openid: { scope: 'openid' } } as unknown as AdapterPayload;
+    await joined('Grant').upsert('g-j', grant, 60);
+    const token = (grantId: string) => ({ kind: 'AccessToken', accountId: 'o-1', grantId }) as unknown as AdapterPayload;
+    await joined('AccessToken').upsert('at-j', token('g-j'), 60);
+    await joined('AccessToken').upsert('at-gone', token('g-gone'), 60);
+    const seen = await inRequest('o-1', async () => {
+      commands.length = 0;
+      const steps: unknown[] = [await joined('AccessToken').find('at-j'), await joined('Grant').find('g-j'), [...commands]];
+      // Once only: a second read of the grant in the same request goes to the database.
+      steps.push(await joined('Grant').find('g-j'), [...commands], recallInRequest('owner:o-1'));
+      commands.length = 0;
+      // A grant the token names but the store no longer holds is an answer too: absent, without a second command.
+      steps.push(await joined('AccessToken').find('at-gone'), await joined('Grant').find('g-gone'), [...commands]);
+      return steps;
+    });
+    expect(seen).toEqual([
+      token('g-j'),
+      grant,
+      ['aggregate'],
+      grant,
+      ['aggregate', 'find'],
+      { value: { _id: 'o-1', name: 'Olga' } },
+      token('g-gone'),
+      undefined,
+      ['aggregate'],
+    ]);
+  });
+
   it('joins only on the routes listed: on another route the same model is read with a plain find', async () => {
-    const tokenOnly = createMongoAdapter(monitored.db, { AccessToken: { ...OWNER, routes: ['token'] } })('AccessToken');
+    const tokenOnly = createMongoAdapter(monitored.db, { AccessToken: [{ ...OWNER, routes: ['token'] }] })('AccessToken');
     await tokenOnly.upsert('at-plain', { kind: 'AccessToken', accountId: 'o-1' } as unknown as AdapterPayload, 60);
     const seen = await inRequest('o-1', async () => {
       commands.length = 0;
