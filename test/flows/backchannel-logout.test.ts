@@ -115,12 +115,15 @@ async function deliveries(instance: Instance, clientId: string, outcome: 'delive
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-function logLines(instance: Instance): Record<string, unknown>[] {
+/** The first log line with this message, once the server has written it (log lines go out in batches, within 20 ms). */
+async function logLine(instance: Instance, msg: string): Promise<Record<string, unknown> | undefined> {
+  await instance.process.waitFor(new RegExp(`"msg":${JSON.stringify(msg)}`), 5000);
   return instance.process
     .output()
     .stdout.split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.msg === msg);
 }
 
 beforeAll(async () => {
@@ -193,7 +196,7 @@ ${rpClient('web', web, true)}${rpClient('wiki', wiki, false)}${rpClient('hangs',
     expect(decodeJwt((await hanging.waitFor(() => true)).logoutToken!).aud).toBe('hangs');
     expect([await deliveries(instance, 'web', 'delivered'), await deliveries(instance, 'wiki', 'delivered')]).toEqual([1, 1]);
     expect(await deliveries(instance, 'hangs', 'failed')).toBe(1);
-    const failure = logLines(instance).find((line) => line.msg === 'back-channel logout delivery failed');
+    const failure = await logLine(instance, 'back-channel logout delivery failed');
     expect(failure).toMatchObject({ client_id: 'hangs', reason: expect.stringMatching(/timeout/i), requestId: expect.any(String) });
     const output = instance.process.output();
     for (const received of [toWeb, toWiki]) expect(output.stdout + output.stderr).not.toContain(received.logoutToken);
@@ -249,7 +252,7 @@ describe('back-channel logout to a loopback receiver with allow_private_receiver
 
     expect(await deliveries(instance, 'web', 'failed')).toBe(1);
     expect(receiver.received).toEqual([]);
-    const failure = logLines(instance).find((line) => line.msg === 'back-channel logout delivery failed');
+    const failure = await logLine(instance, 'back-channel logout delivery failed');
     expect(failure).toMatchObject({ client_id: 'web', reason: expect.stringContaining('special-use IP address') });
   });
 
