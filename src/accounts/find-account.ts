@@ -19,7 +19,7 @@ export function createFindAccount(accounts: RequestAccounts, claims: AccountClai
           accountId: account._id,
           claims: (use: string, scope: string) => claims(account, use === 'id_token' ? 'id_token' : 'userinfo', scope, ctx),
         };
-  // Usually fetched already, with the token this request presented (see request-accounts.ts): then answered without a promise.
+  // Usually fetched already, with the token this request presented (read-ahead-joins.ts): then answered without a promise.
   return (ctx: KoaContextWithOIDC, sub: string): Account | undefined | Promise<Account | undefined> => {
     const found = accounts.findById(sub);
     return found instanceof Promise ? found.then((account) => asAccount(ctx, account)) : asAccount(ctx, found);

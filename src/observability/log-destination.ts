@@ -5,7 +5,7 @@ import { write, writeSync } from 'node:fs';
 const RETRY_MS = 10;
 /** The longest a line waits for the lines after it: short enough that a log tail still reads as live. */
 const FLUSH_MS = 20;
-/** Waiting lines past this size go out at once, so a burst never holds much memory. */
+/** Waiting lines past this many characters go out at once (unless a write to a full pipe is still pending). */
 const FLUSH_BYTES = 64 * 1024;
 
 /**
@@ -17,14 +17,15 @@ const FLUSH_BYTES = 64 * 1024;
  * The write is synchronous, as pino's own default, where an asynchronous fs.write costs about 30 µs of CPU (a
  * thread-pool hand-off and a wake-up each way). Only when the pipe is full (EAGAIN on a non-blocking pipe, or a
  * partial write) does the rest go asynchronously, and lines wait behind it in order. At exit whatever is waiting is
- * written synchronously, so exit() and fatal errors lose nothing; only a kill -9 can lose the last FLUSH_MS of lines.
+ * written synchronously, so exit() and fatal errors lose nothing; a kill -9 (or the OOM killer) can lose the last FLUSH_MS of lines.
  */
 export class BatchedStdout {
   private lines: string[] = [];
   private waitingBytes = 0;
   /** Bytes handed to an asynchronous write that has not reported back yet. */
   private inFlight: Buffer | undefined;
-  private scheduled = false;
+  /** The pending flush, cleared when the lines go out sooner (past FLUSH_BYTES). */
+  private timer: NodeJS.Timeout | undefined;
   private broken = false;
 
   constructor(private readonly fd = 1) {
@@ -37,16 +38,14 @@ export class BatchedStdout {
     this.waitingBytes += line.length;
     if (this.inFlight) return true;
     if (this.waitingBytes >= FLUSH_BYTES) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      // unref: a pending flush never keeps the process alive; the exit handler writes what is left.
-      setTimeout(() => this.flush(), FLUSH_MS).unref();
-    }
+    // unref: a pending flush never keeps the process alive; the exit handler writes what is left.
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
     return true;
   }
 
   private flush(): void {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.inFlight || this.lines.length === 0 || this.broken) return;
     const chunk = Buffer.from(this.lines.join(''));
     this.lines = [];

@@ -1,4 +1,5 @@
 // MongoDB error shapes Gatehouse reacts to.
+import { MongoNetworkError } from 'mongodb';
 export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: number } | undefined)?.code === 11000;
 }
@@ -51,20 +52,24 @@ export async function retryOnFailover<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What the driver's cursors retry once by themselves: a read cut by a network error or a failover. */
+/** Server codes a read is retried after, as the driver retries reads through a cursor (its retryable-reads list). */
+const RETRYABLE_READ_CODES = new Set([6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** What the driver's cursors retry once by themselves: a network error, a failover, a node shutting down or recovering. */
 function isRetryableRead(error: unknown): boolean {
-  const { name = '' } = (error ?? {}) as { name?: string };
-  return name === 'MongoNetworkError' || name === 'MongoPoolClearedError' || isFailover(error);
+  if (error instanceof MongoNetworkError) return true;
+  const { code, message = '' } = (error ?? {}) as { code?: unknown; message?: string };
+  return (typeof code === 'number' && RETRYABLE_READ_CODES.has(code)) || /not master|not primary|node is recovering/i.test(message);
 }
 
 /**
  * For a read sent as a plain command (db.command), which the driver does not retry as it retries reads through a
- * cursor: once more after a network error or a failover, so a step-down costs a pause rather than a failed request.
+ * cursor: once more, at once, after the errors it would retry. The second attempt selects a server again, which
+ * waits for a new primary when there is none.
  */
 export function retryReadOnce<T>(read: () => Promise<T>): Promise<T> {
-  return read().catch(async (error: unknown) => {
+  return read().catch((error: unknown) => {
     if (!isRetryableRead(error)) throw error;
-    await new Promise((resolve) => setTimeout(resolve, FAILOVER_PAUSE_MS));
     return read();
   });
 }

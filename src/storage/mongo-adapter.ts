@@ -43,7 +43,8 @@ const JOINED = '_joined';
 
 /** The $lookup stage of a join, and the field of the answer it fills. */
 function lookupStage(join: Join, as: string): Document {
-  // localField/foreignField with a pipeline is MongoDB 5.0's concise form: an _id lookup that returns only these fields.
+  // localField/foreignField with a pipeline is MongoDB 5.0's concise form: an _id lookup that returns only these fields
+  // (without one, the whole document).
   const pipeline = join.fields && [{ $project: Object.fromEntries(join.fields.map((field) => [field, 1])) }];
   return { $lookup: { from: join.from, localField: `payload.${join.field}`, foreignField: '_id', ...(pipeline && { pipeline }), as } };
 }
@@ -79,7 +80,7 @@ export class MongoAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    // Read a moment ago by a query of ours in this request (an account's latest grant): served once, not read twice.
+    // Read a moment ago in this request (a grant fetched with its token, an account's latest grant): served once, not twice.
     const known = takeFromRequest<StoredModel>(modelInRequestKey(this.model, id));
     if (known) return live(known.value);
     const joined = this.joinsByRoute.size > 0 ? this.joinsByRoute.get(currentRoute() ?? '') : undefined;
@@ -103,7 +104,11 @@ export class MongoAdapter implements Adapter {
     forgetInRequest(modelInRequestKey(this.model, id));
     if (await this.tryConsume(id)) return;
     const found = await this.collection.findOne({ _id: String(id) });
-    if (found?.payload.grantId) await revokeGrant(this.db, String(found.payload.grantId));
+    if (found?.payload.grantId) {
+      // The grant may have been read with the token a moment ago: it is gone now, for this request too.
+      forgetInRequest(modelInRequestKey('Grant', String(found.payload.grantId)));
+      await revokeGrant(this.db, String(found.payload.grantId));
+    }
     throw new errors.InvalidGrant('grant request is invalid');
   }
 
@@ -136,8 +141,16 @@ export class MongoAdapter implements Adapter {
    * the driver more than the lookups; the retry a cursor would make is made here.
    */
   private async findJoined(id: string, joins: readonly Join[], lookups: Document[]): Promise<AdapterPayload | undefined> {
-    const command = { aggregate: this.collection.collectionName, pipeline: [{ $match: { _id: id } }, ...lookups], cursor: {} };
-    const reply = await retryReadOnce(() => this.db.command(command));
+    // db.command inherits no read settings (the driver's choice): the collection's are passed on, as a cursor would.
+    const readConcern = this.collection.readConcern;
+    const command = {
+      aggregate: this.collection.collectionName,
+      pipeline: [{ $match: { _id: id } }, ...lookups],
+      cursor: {},
+      ...(readConcern && { readConcern: { level: readConcern.level } }),
+    };
+    const options = { readPreference: this.collection.readPreference };
+    const reply = await retryReadOnce(() => this.db.command(command, options));
     const [found] = (reply.cursor as { firstBatch: Array<StoredModel & Record<string, Document[]>> }).firstBatch;
     const payload = live(found);
     joins.forEach((join, n) => {

@@ -94,6 +94,7 @@ export class ClaimPolicy {
         const fromHook = Object.fromEntries(
           Object.entries(withoutReserved(extra ?? {})).filter(([name]) => this.destinations(name).includes(use)),
         );
+        // sub is the account's whatever a hook returns (withoutReserved drops it too; this does not rely on that).
         return { ...configured, ...fromHook, sub: account._id };
       });
   };

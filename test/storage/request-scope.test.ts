@@ -81,6 +81,10 @@ describe('request scope', () => {
     const token = (grantId: string) => ({ kind: 'AccessToken', accountId: 'o-1', grantId }) as unknown as AdapterPayload;
     await joined('AccessToken').upsert('at-j', token('g-j'), 60);
     await joined('AccessToken').upsert('at-gone', token('g-gone'), 60);
+    // Expired but not yet swept by the TTL monitor: absent to the Grant model, joined or not.
+    await joined('Grant').upsert('g-old', grant, 60);
+    await storage.db.collection(modelCollectionName('Grant')).updateOne({ _id: 'g-old' as never }, { $set: { expiresAt: new Date(0) } });
+    await joined('AccessToken').upsert('at-old-grant', token('g-old'), 60);
     const seen = await inRequest('o-1', async () => {
       commands.length = 0;
       const steps: unknown[] = [await joined('AccessToken').find('at-j'), await joined('Grant').find('g-j'), [...commands]];
@@ -89,6 +93,7 @@ describe('request scope', () => {
       commands.length = 0;
       // A grant the token names but the store no longer holds is an answer too: absent, without a second command.
       steps.push(await joined('AccessToken').find('at-gone'), await joined('Grant').find('g-gone'), [...commands]);
+      steps.push(await joined('AccessToken').find('at-old-grant'), await joined('Grant').find('g-old'));
       return steps;
     });
     expect(seen).toEqual([
@@ -101,6 +106,8 @@ describe('request scope', () => {
       token('g-gone'),
       undefined,
       ['aggregate'],
+      token('g-old'),
+      undefined,
     ]);
   });
 
