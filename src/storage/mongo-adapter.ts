@@ -51,8 +51,8 @@ function lookupStage(join: Join, as: string): Document {
 
 export class MongoAdapter implements Adapter {
   private readonly collection: Collection<StoredModel>;
-  /** Per route, the joins its finds bring along and their aggregate pipeline, built once (one adapter per model). */
-  private readonly joinsByRoute = new Map<string, { joins: readonly Join[]; pipeline: Document[] }>();
+  /** Per route, the joins its finds bring along (with their field's path) and the aggregate pipeline, built once. */
+  private readonly joinsByRoute = new Map<string, { joins: Array<{ join: Join; path: string[] }>; pipeline: Document[] }>();
 
   constructor(
     private readonly db: Db,
@@ -62,7 +62,10 @@ export class MongoAdapter implements Adapter {
     this.collection = modelCollection(db, model);
     for (const route of new Set(joins.flatMap((join) => join.routes))) {
       const onRoute = joins.filter((join) => join.routes.includes(route));
-      this.joinsByRoute.set(route, { joins: onRoute, pipeline: onRoute.map((join, n) => lookupStage(join, `${JOINED}${n}`)) });
+      this.joinsByRoute.set(route, {
+        joins: onRoute.map((join) => ({ join, path: join.field.split('.') })),
+        pipeline: onRoute.map((join, n) => lookupStage(join, `${JOINED}${n}`)),
+      });
     }
   }
 
@@ -140,7 +143,11 @@ export class MongoAdapter implements Adapter {
    * (one batch of at most one document, so no cursor is left open) rather than through a cursor, whose machinery cost
    * the driver more than the lookups; the retry a cursor would make is made here.
    */
-  private async findJoined(id: string, joins: readonly Join[], lookups: Document[]): Promise<AdapterPayload | undefined> {
+  private async findJoined(
+    id: string,
+    joins: ReadonlyArray<{ join: Join; path: string[] }>,
+    lookups: Document[],
+  ): Promise<AdapterPayload | undefined> {
     // db.command inherits no read settings (the driver's choice): the collection's are passed on, as a cursor would.
     const readConcern = this.collection.readConcern;
     const command = {
@@ -153,8 +160,8 @@ export class MongoAdapter implements Adapter {
     const reply = await retryReadOnce(() => this.db.command(command, options));
     const [found] = (reply.cursor as { firstBatch: Array<StoredModel & Record<string, Document[]>> }).firstBatch;
     const payload = live(found);
-    joins.forEach((join, n) => {
-      const target = join.field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], payload);
+    joins.forEach(({ join, path }, n) => {
+      const target = path.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], payload);
       if (typeof target === 'string') rememberInRequest(join.key(target), found?.[`${JOINED}${n}`]?.[0] ?? null);
     });
     return payload;
