@@ -70,6 +70,11 @@ export class WireCollection {
     return shapeResults(this.matchStored(filter), shape).map(cloneDocument);
   }
 
+  /** The stored document with this _id, without compiling a filter; read-only, like matchStored's. */
+  storedById(id: unknown): Document | undefined {
+    return this.docs.get(valueKey(id));
+  }
+
   findById(id: unknown): Document | undefined {
     const doc = this.docs.get(valueKey(id));
     return doc ? cloneDocument(doc) : undefined;

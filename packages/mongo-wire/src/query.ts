@@ -24,11 +24,19 @@ export function assertSafe(value: unknown): void {
     if (SCRIPT_OPERATORS.has(key)) {
       throw new WireError('BadValue', `${key} is not allowed: the gatehouse wire server does not execute server-side JavaScript`);
     }
-    if (key === '__proto__' || key.split('.').some((part) => part === '__proto__' || part === 'prototype' || part === 'constructor')) {
+    if (isPrototypePath(key)) {
       throw new WireError('BadValue', `field name '${key}' is not allowed`);
     }
     assertSafe(value[key]);
   }
+}
+
+const PROTOTYPE_PARTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** A field path with a part that reaches an object's prototype; split only when one of those words appears at all. */
+function isPrototypePath(key: string): boolean {
+  if (!key.includes('proto') && !key.includes('constructor')) return false;
+  return key.split('.').some((part) => PROTOTYPE_PARTS.has(part));
 }
 
 export type Matcher = (doc: Document) => boolean;

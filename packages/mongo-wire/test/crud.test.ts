@@ -385,6 +385,17 @@ describe('aggregation', () => {
       { _id: 't2', tags: ['x', 'y'] },
     ]);
     expect((await projected({ _id: 0, tags: true }))[0]!.joined).toEqual([{ tags: ['x'] }, { tags: ['x', 'y'] }]);
+    // A single string key by _id is taken from the foreign collection's key map: found, projected, or not found.
+    const byId = (id: string, project: Document) =>
+      people
+        .aggregate<Document>([
+          { $match: { _id: id } },
+          { $lookup: { from: 'teams', localField: 'team', foreignField: '_id', pipeline: [{ $project: project }], as: 'joined' } },
+        ])
+        .toArray();
+    expect(await byId('p1', { tags: 1 })).toEqual([{ _id: 'p1', team: 't1', tag: 'y', joined: [{ _id: 't1', tags: ['x'] }] }]);
+    expect((await byId('p1', { _id: 0, tags: 1, absent: 1 }))[0]!.joined).toEqual([{ tags: ['x'] }]);
+    expect((await byId('p5', { tags: 1 }))[0]!.joined).toEqual([]);
     // Stages after the direct ones still run (through mingo).
     expect(
       await people.aggregate<Document>([{ $match: { _id: 'p1' } }, lookup, { $project: { n: { $size: '$joined' } } }]).toArray(),

@@ -3,7 +3,7 @@ import type { Document } from 'mongodb';
 import { Aggregator } from 'mingo';
 import { WireError, toWireError } from '../errors.js';
 import { MINGO_OPTIONS, assertSafe, shapeResults } from '../query.js';
-import { isPlainObject, valueKey, pathValues } from '../values.js';
+import { cloneDocument, cloneValue, isPlainObject, valueKey, pathValues } from '../values.js';
 import { collectionArg, documentArg, numberArg, type CommandContext, type CommandHandler } from './context.js';
 
 /** Stages that write or depend on server internals; refusing is better than a silent partial answer. */
@@ -20,10 +20,21 @@ type DirectStage = (ctx: CommandContext, docs: Document[]) => Document[];
  * even for $limit) and resolves a $lookup by copying the whole foreign collection. Anything else returns undefined.
  */
 function directStage(stage: Document | undefined): DirectStage | undefined {
-  if (!stage || Object.keys(stage).length !== 1) return undefined;
+  if (!stage || !hasOneKey(stage)) return undefined;
   if (Number.isSafeInteger(stage.$limit) && stage.$limit > 0) return (_ctx, docs) => docs.slice(0, stage.$limit);
   const spec = equalityLookupSpec(stage.$lookup);
-  return spec && ((ctx, docs) => docs.map((doc) => ({ ...doc, [spec.as]: equalityLookup(ctx, doc, spec) })));
+  if (!spec) return undefined;
+  return (ctx, docs) => {
+    // The documents are this command's own copies (of a leading $match or an earlier stage), so they are filled in place.
+    for (const doc of docs) doc[spec.as] = equalityLookup(ctx, doc, spec);
+    return docs;
+  };
+}
+
+function hasOneKey(value: Document): boolean {
+  let n = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && ++n > 1) return false;
+  return n === 1;
 }
 
 interface LookupSpec {
@@ -36,47 +47,68 @@ interface LookupSpec {
   keepId: boolean;
 }
 
-/** $lookup's equality form, optionally with a sub-pipeline of one top-level inclusion $project (MongoDB 5.0+). */
+const LOOKUP_FIELDS = new Set(['from', 'localField', 'foreignField', 'as', 'pipeline']);
+const plainField = (field: string) => field.length > 0 && field !== '__proto__' && !field.includes('.') && !field.startsWith('$');
+const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/**
+ * $lookup's equality form, optionally with a sub-pipeline of one top-level inclusion $project (MongoDB 5.0+). Read
+ * with plain loops: it runs on every joined read, and object spreads and entry arrays cost more than the lookup.
+ */
 function equalityLookupSpec(lookup: unknown): LookupSpec | undefined {
   if (!isPlainObject(lookup)) return undefined;
-  const { from, localField, foreignField, as, pipeline, ...other } = lookup;
-  if (Object.keys(other).length > 0) return undefined;
-  if (![from, localField, foreignField, as].every((value) => typeof value === 'string' && value.length > 0)) return undefined;
-  if ((as as string).includes('.') || (as as string).startsWith('$')) return undefined;
-  const spec = { from, localField, foreignField, as } as LookupSpec;
-  if (pipeline === undefined) return { ...spec, keepId: true };
-  const project: unknown =
-    Array.isArray(pipeline) && pipeline.length === 1 && isPlainObject(pipeline[0]) ? pipeline[0].$project : undefined;
-  if (!isPlainObject(project) || Object.keys(pipeline[0] as Document).length !== 1) return undefined;
-  const entries = Object.entries(project);
-  const plain = (field: string) => field.length > 0 && !field.includes('.') && !field.startsWith('$');
-  const included = (value: unknown) => value === 1 || value === true;
-  const excluded = (value: unknown) => value === 0 || value === false;
-  if (!entries.every(([field, value]) => plain(field) && (included(value) || (field === '_id' && excluded(value))))) return undefined;
-  const keep = entries.filter(([field, value]) => field !== '_id' && included(value)).map(([field]) => field);
+  for (const key of Object.keys(lookup)) if (!LOOKUP_FIELDS.has(key)) return undefined;
+  const { from, localField, foreignField, as, pipeline } = lookup;
+  if (!nonEmptyString(from) || !nonEmptyString(localField) || !nonEmptyString(foreignField) || !nonEmptyString(as)) return undefined;
+  if (as.includes('.') || as.startsWith('$')) return undefined;
+  if (pipeline === undefined) return { from, localField, foreignField, as, keepId: true };
+  if (!Array.isArray(pipeline) || pipeline.length !== 1 || !isPlainObject(pipeline[0]) || !hasOneKey(pipeline[0])) return undefined;
+  const project: unknown = pipeline[0].$project;
+  if (!isPlainObject(project)) return undefined;
+  const keep: string[] = [];
+  let keepId = true;
+  for (const field of Object.keys(project)) {
+    const value: unknown = project[field];
+    if (!plainField(field)) return undefined;
+    if (value === 1 || value === true) {
+      if (field !== '_id') keep.push(field);
+    } else if (field === '_id' && (value === 0 || value === false)) keepId = false;
+    else return undefined;
+  }
   if (keep.length === 0) return undefined;
-  return { ...spec, keep, keepId: !entries.some(([field, value]) => field === '_id' && excluded(value)) };
+  return { from, localField, foreignField, as, keep, keepId };
 }
 
 /**
  * $lookup's equality form as mongod evaluates it: the local value (each element of an array; null when missing)
- * matches foreign documents whose field equals it or, for an array field, holds it, as `$in` does. Asked of the
- * foreign collection, so a lookup by _id takes its fast path and copies only the matches; a single string key is
- * asked as plain equality, which needs no query compilation.
+ * matches foreign documents whose field equals it or, for an array field, holds it, as `$in` does. A single string
+ * looked up by _id is taken straight from the foreign collection's key map (the joined reads of a token's grant and
+ * account); anything else is asked of the collection as a filter. Only the kept fields are copied.
  */
 function equalityLookup(ctx: CommandContext, doc: Document, spec: LookupSpec): Document[] {
   const values = pathValues(doc, spec.localField).flatMap((value) => (Array.isArray(value) ? value : [value]));
+  const foreign = ctx.store.collection(ctx.db, spec.from);
+  if (!foreign) return [];
+  if (spec.foreignField === '_id' && values.length === 1 && typeof values[0] === 'string') {
+    const stored = foreign.storedById(values[0]);
+    return stored ? [copyKept(stored, spec)] : [];
+  }
   const filter =
     values.length === 1 && typeof values[0] === 'string'
       ? { [spec.foreignField]: values[0] }
       : { [spec.foreignField]: { $in: values.length > 0 ? values : [null] } };
-  const found = collectionDocs(ctx, spec.from, filter);
+  return foreign.matchStored(filter).map((stored) => copyKept(stored, spec));
+}
+
+/** A copy of a stored foreign document, or of its kept fields: _id first unless excluded, then the rest in stored order. */
+function copyKept(stored: Document, spec: LookupSpec): Document {
   const keep = spec.keep;
-  if (!keep) return found;
-  // An inclusion projection of top-level fields: _id first unless excluded, then the kept fields in stored order.
-  return found.map((foreign) =>
-    Object.fromEntries(Object.entries(foreign).filter(([field]) => (field === '_id' ? spec.keepId : keep.includes(field)))),
-  );
+  if (!keep) return cloneDocument(stored);
+  const out: Document = {};
+  for (const field of Object.keys(stored)) {
+    if (field === '_id' ? spec.keepId : keep.includes(field)) out[field] = cloneValue(stored[field]);
+  }
+  return out;
 }
 
 const aggregate: CommandHandler = (body, ctx) => {
