@@ -76,7 +76,7 @@ export class WireCollection {
   }
 
   findById(id: unknown): Document | undefined {
-    const doc = this.docs.get(valueKey(id));
+    const doc = this.storedById(id);
     return doc ? cloneDocument(doc) : undefined;
   }
 

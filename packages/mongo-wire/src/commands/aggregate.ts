@@ -60,7 +60,8 @@ function equalityLookupSpec(lookup: unknown): LookupSpec | undefined {
   for (const key of Object.keys(lookup)) if (!LOOKUP_FIELDS.has(key)) return undefined;
   const { from, localField, foreignField, as, pipeline } = lookup;
   if (!nonEmptyString(from) || !nonEmptyString(localField) || !nonEmptyString(foreignField) || !nonEmptyString(as)) return undefined;
-  if (as.includes('.') || as.startsWith('$')) return undefined;
+  // Also keeps `as` from being "__proto__", which the in-place fill would turn into a prototype change.
+  if (!plainField(as)) return undefined;
   if (pipeline === undefined) return { from, localField, foreignField, as, keepId: true };
   if (!Array.isArray(pipeline) || pipeline.length !== 1 || !isPlainObject(pipeline[0]) || !hasOneKey(pipeline[0])) return undefined;
   const project: unknown = pipeline[0].$project;
@@ -89,14 +90,13 @@ function equalityLookup(ctx: CommandContext, doc: Document, spec: LookupSpec): D
   const values = pathValues(doc, spec.localField).flatMap((value) => (Array.isArray(value) ? value : [value]));
   const foreign = ctx.store.collection(ctx.db, spec.from);
   if (!foreign) return [];
-  if (spec.foreignField === '_id' && values.length === 1 && typeof values[0] === 'string') {
-    const stored = foreign.storedById(values[0]);
+  const single = values.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
+  if (single !== undefined && spec.foreignField === '_id') {
+    const stored = foreign.storedById(single);
     return stored ? [copyKept(stored, spec)] : [];
   }
   const filter =
-    values.length === 1 && typeof values[0] === 'string'
-      ? { [spec.foreignField]: values[0] }
-      : { [spec.foreignField]: { $in: values.length > 0 ? values : [null] } };
+    single !== undefined ? { [spec.foreignField]: single } : { [spec.foreignField]: { $in: values.length > 0 ? values : [null] } };
   return foreign.matchStored(filter).map((stored) => copyKept(stored, spec));
 }
 
