@@ -3,7 +3,8 @@ import type { Document } from 'mongodb';
 import { Query } from 'mingo';
 import type { Options } from 'mingo/types';
 import { WireError, toWireError } from './errors.js';
-import { isPlainObject, pathValues, valueKey } from './values.js';
+import { directMatcher, type Matcher } from './direct-filter.js';
+import { isPlainObject } from './values.js';
 
 /** mingo enables server-side JavaScript by default; this server never runs client-supplied code. */
 export const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false };
@@ -39,53 +40,20 @@ function isPrototypePath(key: string): boolean {
   return key.split('.').some((part) => PROTOTYPE_PARTS.has(part));
 }
 
-export type Matcher = (doc: Document) => boolean;
+export type { Matcher };
 
 export function compileFilter(filter: unknown): Matcher {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainObject(filter)) throw new WireError('TypeMismatch', 'filter must be an object');
   assertSafe(filter);
   if (Object.keys(filter).length === 0) return () => true;
-  const simple = equalityMatcher(filter);
+  const simple = directMatcher(filter);
   if (simple) return simple;
   try {
     const query = new Query(filter, MINGO_OPTIONS);
     return (doc) => query.test(doc);
   } catch (err) {
     throw toWireError(err);
-  }
-}
-
-/**
- * Building a mingo Query copies mingo's whole operator table, which dominated the cost of the
- * hot lookups ({_id: x}, {'payload.grantId': x}, {_id: x, consumed: false}). Filters made only of
- * field = scalar pairs are matched directly, with mongod's rule that an array field matches when
- * any element equals the value.
- */
-function equalityMatcher(filter: Document): Matcher | undefined {
-  const clauses: Array<[string, string]> = [];
-  for (const [path, value] of Object.entries(filter)) {
-    if (path.startsWith('$') || !isScalar(value)) return undefined;
-    clauses.push([path, valueKey(value)]);
-  }
-  return (doc) =>
-    clauses.every(([path, expected]) =>
-      pathValues(doc, path).some((v) => valueKey(v) === expected || (Array.isArray(v) && v.some((e) => valueKey(e) === expected))),
-    );
-}
-
-/** Values whose equality is exactly canonical-key equality; null, regexes, arrays and documents go to mingo. */
-function isScalar(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return !Number.isNaN(value);
-    case 'object':
-      return value instanceof Date || (value !== null && (value as { _bsontype?: string })._bsontype === 'ObjectId');
-    default:
-      return false;
   }
 }
 
