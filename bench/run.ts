@@ -178,10 +178,10 @@ for (const name of targets) {
   if (userCounts.length === 0) continue;
   // A fresh start: the load cases leave tens of thousands of one-use grants behind, which the development wire
   // server (it has no secondary indexes) would scan on every remembered-consent lookup; mongod uses Gatehouse's index.
-  const signInTarget = await Target.start(name, logFile(name));
+  const signInTarget = await Target.start(name, logFile(name), options['cpu-prof'] && path.resolve(options['cpu-prof'], `${name}-sign-in`));
   try {
     for (const users of userCounts) {
-      const run = await signInThroughput(signInTarget, users, warmupSeconds, durationSeconds);
+      const run = await signInThroughput(signInTarget, users, warmupSeconds, durationSeconds, rounds);
       signIns.push({ target: name, ...run });
       progress(
         `  sign-in: ${run.perSecond.toFixed(2)}/s with ${users} users, ${run.errors} errors; ` +
