@@ -307,6 +307,7 @@ export function renderReport(report: Report): string {
       ),
     );
   const slowSignIns = report.signIns.filter((run) => run.target === 'gatehouse' && (run.perSecond < SIGN_IN_GOAL || run.errors > 0));
+  if (slowSignIns.length > 0) lines.push('', `Sign-ins below the goal of ${SIGN_IN_GOAL} per second with no errors:`, '');
   for (const run of slowSignIns)
     lines.push(
       `- Full sign-in, ${run.users} users: ${num(run.perSecond, 1)}/s with ${run.errors} errors (goal: ${SIGN_IN_GOAL}/s, no errors)`,
