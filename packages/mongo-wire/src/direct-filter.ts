@@ -58,11 +58,16 @@ function fieldTest(path: string, condition: unknown): Matcher | undefined {
   return (doc) => tests.every((test) => test(doc));
 }
 
+/** Whether a value at the path, or an element of an array there, passes `test`: mongod's rule for plain conditions. */
+function anyValue(doc: Document, path: string, test: (value: unknown) => boolean): boolean {
+  return pathValues(doc, path).some((value) => test(value) || (Array.isArray(value) && value.some(test)));
+}
+
 /** Field = value, where an array field matches when it holds the value. */
 function equalityTest(path: string, value: unknown): Matcher {
   const expected = valueKey(value);
-  return (doc) =>
-    pathValues(doc, path).some((v) => valueKey(v) === expected || (Array.isArray(v) && v.some((e) => valueKey(e) === expected)));
+  const equal = (candidate: unknown) => valueKey(candidate) === expected;
+  return (doc) => anyValue(doc, path, equal);
 }
 
 /** Field is null or missing (or an array holding null); dotted paths through arrays have subtler rules: mingo's. */
@@ -78,7 +83,7 @@ function dateRangeTest(path: string, operator: string, bound: number): Matcher {
   const holds = (time: number) =>
     operator === '$gt' ? time > bound : operator === '$gte' ? time >= bound : operator === '$lt' ? time < bound : time <= bound;
   const matches = (value: unknown) => value instanceof Date && holds(value.getTime());
-  return (doc) => pathValues(doc, path).some((v) => matches(v) || (Array.isArray(v) && v.some(matches)));
+  return (doc) => anyValue(doc, path, matches);
 }
 
 /** Values whose equality is exactly canonical-key equality; null, regexes, arrays and documents go to mingo. */
