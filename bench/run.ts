@@ -8,6 +8,7 @@ import { CASES } from './cases.js';
 import { runAutocannon, stats } from './load.js';
 import type { Measurement, Report, ServerInfo } from './report.js';
 import { writeReport } from './write-report.js';
+import { medianBy } from './median.js';
 import { signInThroughput } from './sign-in.js';
 import { countRoundTrips } from './round-trips.js';
 import { USER_PASSWORD } from './fixture.js';
@@ -100,7 +101,7 @@ async function measure(target: Target, loadCase: (typeof CASES)[number], conns: 
 /** The median round by req/s, with the spread of all rounds and their errors added up (an error in any round counts). */
 function summarise(runs: Round[]): Measurement {
   const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const median = medianBy(runs, (run) => run.rps);
   return {
     ...median,
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
@@ -131,6 +132,27 @@ for (const name of targets) {
     });
   } finally {
     await counter.stop();
+  }
+}
+
+for (const name of targets) {
+  const userCounts = TARGETS[name].gatehouse ? signInUsers.filter((count) => count > 0) : [];
+  if (userCounts.length === 0) continue;
+  // Before the load cases and on a fresh start: after them the runner process (where the scripted users run) has
+  // carried 25 minutes of load generation, which measurably slowed the users, and a reused server would hold tens of
+  // thousands of one-use grants for the development wire server (no secondary indexes) to scan on every consent lookup.
+  const signInTarget = await Target.start(name, logFile(name), options['cpu-prof'] && path.resolve(options['cpu-prof'], `${name}-sign-in`));
+  try {
+    for (const users of userCounts) {
+      const run = await signInThroughput(signInTarget, users, warmupSeconds, durationSeconds, rounds);
+      signIns.push({ target: name, ...run });
+      progress(
+        `  sign-in: ${run.perSecond.toFixed(2)}/s with ${users} users, ${run.errors} errors; ` +
+          `KDF ${run.kdf.msPerVerification.toFixed(1)} ms, ${run.kdf.perSecondAtConcurrency.toFixed(0)}/s at ${users} at once`,
+      );
+    }
+  } finally {
+    await signInTarget.stop();
   }
 }
 
@@ -172,26 +194,6 @@ for (const loadCase of cases) {
   }
 }
 servers.push(...targets.flatMap((name) => serverInfo.get(name) ?? []));
-
-for (const name of targets) {
-  const userCounts = TARGETS[name].gatehouse ? signInUsers.filter((count) => count > 0) : [];
-  if (userCounts.length === 0) continue;
-  // A fresh start: the load cases leave tens of thousands of one-use grants behind, which the development wire
-  // server (it has no secondary indexes) would scan on every remembered-consent lookup; mongod uses Gatehouse's index.
-  const signInTarget = await Target.start(name, logFile(name), options['cpu-prof'] && path.resolve(options['cpu-prof'], `${name}-sign-in`));
-  try {
-    for (const users of userCounts) {
-      const run = await signInThroughput(signInTarget, users, warmupSeconds, durationSeconds, rounds);
-      signIns.push({ target: name, ...run });
-      progress(
-        `  sign-in: ${run.perSecond.toFixed(2)}/s with ${users} users, ${run.errors} errors; ` +
-          `KDF ${run.kdf.msPerVerification.toFixed(1)} ms, ${run.kdf.perSecondAtConcurrency.toFixed(0)}/s at ${users} at once`,
-      );
-    }
-  } finally {
-    await signInTarget.stop();
-  }
-}
 
 const autocannonVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string })
   .version;

@@ -1,6 +1,7 @@
 // Full sign-in throughput: scripted users doing authorize → login → remembered consent → token over HTTP, beside the
 // password KDF's own rate at the same concurrency.
 import { USER_PASSWORD } from './fixture.js';
+import { medianBy } from './median.js';
 import { signIn } from './round-trips.js';
 import type { Target } from './target.js';
 import type { KdfCost } from './servers/protocol.js';
@@ -82,7 +83,7 @@ export async function signInThroughput(
     measured.push({ seconds: (performance.now() - started) / 1000, times });
   }
   const perSecond = (round: Round) => round.times.length / round.seconds;
-  const median = [...measured].sort((a, b) => perSecond(a) - perSecond(b))[Math.floor(measured.length / 2)]!;
+  const median = medianBy(measured, perSecond);
   const times = [...median.times].sort((a, b) => a - b);
   // Measured in the server process while it is otherwise idle, at the same concurrency as the users.
   const kdf = await target.command<KdfCost>({ type: 'kdf-cost', concurrency: users });
