@@ -100,14 +100,13 @@ async function measure(target: Target, loadCase: (typeof CASES)[number], conns: 
 
 /** The median round by req/s, with the spread of all rounds and their errors added up (an error in any round counts). */
 function summarise(runs: Round[]): Measurement {
-  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  const median = medianBy(runs, (run) => run.rps);
+  const rates = runs.map((run) => run.rps);
   return {
-    ...median,
+    ...medianBy(runs, (run) => run.rps),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     rounds: runs.length,
-    rpsMin: sorted[0]!.rps,
-    rpsMax: sorted.at(-1)!.rps,
+    rpsMin: Math.min(...rates),
+    rpsMax: Math.max(...rates),
   };
 }
 
