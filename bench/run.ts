@@ -26,7 +26,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '3' },
     duration: { type: 'string', default: '5' },
     /** Each target is measured this many times per case, alternating with the others; the median round is reported. */
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10,50' },
     cases: { type: 'string', default: CASES.map((c) => c.name).join(',') },
     targets: { type: 'string', default: Object.keys(TARGETS).join(',') },
